@@ -1,0 +1,81 @@
+#pragma once
+/// The image job: what one worker does with one file. Decode with OpenCV,
+/// apply the filter chain, write to a temporary file beside the output and
+/// rename it into place, so no partial output ever exists.
+///
+/// Every per-file problem becomes an ImageError whose message names the file
+/// and the reason ("a.jpg: cannot decode", "out/a.jpg: cannot write:
+/// Permission denied"); the batch goes on.
+
+#include <pixpool/filters.hpp>
+
+#include <opencv2/core.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pixpool {
+
+class ImageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// How outputs are encoded. Same for every file of a batch.
+struct OutputOptions {
+    std::string format;    ///< "" keeps the input's; else jpg, png, webp, tiff or bmp
+    int quality = -1;      ///< JPEG/WebP quality 1..100; -1: the encoder's default (95 for JPEG)
+    std::string prefix;    ///< prepended to output file names, e.g. "blurred_"
+};
+
+/// One task: which file to read and where to write. The master decides both.
+struct ImageTask {
+    std::string input;
+    std::string output;
+};
+
+/// What happened to one file that went well.
+struct ImageOutcome {
+    int width = 0;
+    int height = 0;
+    double decode_ms = 0;
+    double filter_ms = 0;
+    double encode_ms = 0;   ///< encode and write, including the rename
+};
+
+/// Serialisation for the pool's byte-string tasks and results.
+std::string encode_task(const ImageTask& task);
+ImageTask decode_task(const std::string& bytes);            ///< throws ImageError on malformed bytes
+std::string encode_outcome(const ImageOutcome& outcome);
+ImageOutcome decode_outcome(const std::string& bytes);
+
+/// Reads, filters and writes one image. Throws ImageError naming the file.
+ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain,
+                           const OutputOptions& output);
+
+/// Writes `image` to `path` atomically: encodes to a temporary file in the
+/// same folder, then renames it over `path`. On any failure the temporary file
+/// is removed and ImageError is thrown naming `path` and the reason.
+void write_image_atomically(const cv::Mat& image, const std::string& path,
+                            const OutputOptions& output);
+
+/// The output path for `input` under `out_dir`: keeps the file name, adds
+/// `prefix`, and swaps the extension when `format` is set.
+std::string output_path_for(const std::string& input, const std::string& out_dir,
+                            const OutputOptions& output);
+
+/// True for the extensions pixpool reads from folders (jpg, jpeg, png, webp,
+/// tif, tiff, bmp, gif...), case-insensitive.
+bool has_image_extension(const std::string& path);
+
+/// Expands files and folders (folders: their image files; recursive with
+/// `recursive`) into a sorted, de-duplicated list of files. A path that does
+/// not exist is kept, so that its task reports the error per file.
+std::vector<std::string> collect_inputs(const std::vector<std::string>& inputs, bool recursive);
+
+/// Makes this process fit to be one of N workers: OpenCV's own threads off
+/// (cv::setNumThreads(0)) and OpenCL off, so N workers mean N busy cores.
+void prepare_worker_process();
+
+}  // namespace pixpool
