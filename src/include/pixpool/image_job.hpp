@@ -54,6 +54,12 @@ ImageOutcome decode_outcome(const std::string& bytes);
 ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain,
                            const OutputOptions& output);
 
+/// Reads `path` as it is stored (cv::IMREAD_UNCHANGED: 16-bit and alpha
+/// kept; EXIF orientation is not applied). Throws ImageError naming the file:
+/// "<file>: cannot read: <errno text>", "<file>: is a directory" or
+/// "<file>: cannot decode (not an image or unsupported format)".
+cv::Mat read_image(const std::string& path);
+
 /// Writes `image` to `path` atomically: encodes to a temporary file in the
 /// same folder, then renames it over `path`. On any failure the temporary file
 /// is removed and ImageError is thrown naming `path` and the reason.
@@ -66,7 +72,7 @@ std::string output_path_for(const std::string& input, const std::string& out_dir
                             const OutputOptions& output);
 
 /// True for the extensions pixpool reads from folders (jpg, jpeg, png, webp,
-/// tif, tiff, bmp, gif...), case-insensitive.
+/// tif, tiff, bmp, ...), case-insensitive. Not gif: OpenCV 4.6 cannot decode it.
 bool has_image_extension(const std::string& path);
 
 /// Expands files and folders (folders: their image files; recursive with

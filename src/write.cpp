@@ -1,0 +1,127 @@
+/// Writing one image atomically: encode in memory, write a temporary file in
+/// the output's folder, rename it over the output. A reader (or a crash, or a
+/// worker killed on timeout) never sees a half-written output; at worst a
+/// `.NAME.pixpool-tmp-PID-XXXXXX` file is left behind by a killed worker.
+
+#include "detail.hpp"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace pixpool {
+namespace {
+
+/// Formats that store only 8 bits per channel and, for jpg/bmp, no alpha.
+bool is_8bit_only(const std::string& ext) {
+    return ext == "jpg" || ext == "jpeg" || ext == "jpe" || ext == "webp" || ext == "bmp";
+}
+bool drops_alpha(const std::string& ext) {
+    return ext == "jpg" || ext == "jpeg" || ext == "jpe" || ext == "bmp";
+}
+
+/// Makes `image` storable as `ext`. Left to itself, cv::imencode would
+/// saturate 16-bit values to 255 (a white image), so 16-bit is scaled down
+/// by 1/257 (65535 -> 255). JPEG and BMP have no alpha channel: it is dropped
+/// (BGRA -> BGR), not blended, as the pixels under it are kept as they are.
+cv::Mat convert_for_format(const cv::Mat& image, const std::string& ext) {
+    cv::Mat out = image;
+    if (is_8bit_only(ext) && out.depth() == CV_16U) out.convertTo(out, CV_8U, 1.0 / 257.0);
+    if (drops_alpha(ext) && out.channels() == 4) cv::cvtColor(out, out, cv::COLOR_BGRA2BGR);
+    return out;
+}
+
+/// Encoder parameters from the options. quality -1 leaves each encoder's
+/// default (JPEG 95; WebP lossless). PNG uses zlib level 3: much smaller
+/// files than OpenCV's speed-first level 1 for little extra time.
+std::vector<int> encode_params(const std::string& ext, const OutputOptions& output) {
+    if (ext == "png") return {cv::IMWRITE_PNG_COMPRESSION, 3};
+    if (output.quality < 0) return {};
+    if (ext == "jpg" || ext == "jpeg" || ext == "jpe") return {cv::IMWRITE_JPEG_QUALITY, output.quality};
+    if (ext == "webp") return {cv::IMWRITE_WEBP_QUALITY, output.quality};
+    return {};
+}
+
+std::vector<uchar> encode(const cv::Mat& image, const std::string& path, const OutputOptions& output) {
+    const std::string ext = detail::lower_extension(path);
+    if (ext.empty()) throw ImageError(path + ": cannot encode: no file extension to choose a format");
+    std::vector<uchar> bytes;
+    try {
+        const cv::Mat ready = convert_for_format(image, ext);
+        if (!cv::imencode("." + ext, ready, bytes, encode_params(ext, output)))
+            throw ImageError(path + ": cannot encode as " + ext);
+    } catch (const cv::Exception& e) {
+        throw ImageError(path + ": cannot encode as " + ext + ": " + e.err);
+    }
+    return bytes;
+}
+
+void create_parent_folder(const fs::path& folder, const std::string& path) {
+    if (folder.empty()) return;
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) throw ImageError(path + ": cannot create folder " + folder.string() + ": " + ec.message());
+}
+
+/// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+/// Returns 0 or the errno of the failure.
+int write_all(int fd, const std::vector<uchar>& bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        done += static_cast<std::size_t>(n);
+    }
+    return 0;
+}
+
+/// mkstemp creates files with mode 0600; an output should get the usual
+/// 0666 minus umask. Reading the umask means setting it, which is safe here
+/// because a worker process is single-threaded.
+int give_default_mode(int fd) {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return ::fchmod(fd, 0666 & ~mask) == 0 ? 0 : errno;
+}
+
+/// Fills the open temporary file and closes it. Returns 0 or an errno.
+int fill_and_close(int fd, const std::vector<uchar>& bytes) {
+    int err = write_all(fd, bytes);
+    if (err == 0) err = give_default_mode(fd);
+    // close() can report a delayed write error (NFS, full disk): keep it.
+    if (::close(fd) != 0 && err == 0) err = errno;
+    return err;
+}
+
+}  // namespace
+
+void write_image_atomically(const cv::Mat& image, const std::string& path, const OutputOptions& output) {
+    const std::vector<uchar> bytes = encode(image, path, output);
+    const fs::path target(path);
+    create_parent_folder(target.parent_path(), path);
+
+    const fs::path temp_path = target.parent_path() / ("." + target.filename().string() + ".pixpool-tmp-" +
+                                                       std::to_string(::getpid()) + "-XXXXXX");
+    std::string temp = temp_path.string();
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) throw detail::errno_error(path, "cannot write", errno);
+
+    int err = fill_and_close(fd, bytes);
+    if (err == 0 && std::rename(temp.c_str(), path.c_str()) != 0) err = errno;
+    if (err != 0) {
+        ::unlink(temp.c_str());
+        throw detail::errno_error(path, "cannot write", err);
+    }
+}
+
+}  // namespace pixpool
