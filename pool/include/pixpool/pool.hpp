@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -135,6 +136,9 @@ public:
     void terminate();
 
     int workers() const;
+    /// Tasks waiting for a worker, and tasks a worker is running now.
+    std::size_t tasks_queued() const;
+    std::size_t tasks_running() const;
     /// Pids of the live workers (for tests and diagnostics).
     std::vector<pid_t> worker_pids() const;
 

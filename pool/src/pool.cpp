@@ -1,0 +1,429 @@
+/// The master side of the pool: a queue of tasks, one socket per worker, and
+/// one poll loop that dispatches, collects results and notices deaths. The
+/// master has no threads; every wait drives this loop.
+
+#include <pixpool/pool.hpp>
+
+#include "frames.hpp"
+#include "worker_process.hpp"
+
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <unordered_map>
+
+namespace pixpool {
+
+using Clock = std::chrono::steady_clock;
+using detail::FrameReader;
+using detail::Reply;
+
+const char* to_string(Status status) {
+    switch (status) {
+        case Status::Ok: return "ok";
+        case Status::Failed: return "failed";
+        case Status::Crashed: return "crashed";
+        case Status::TimedOut: return "timed out";
+        case Status::Cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+int usable_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+
+namespace {
+
+struct Worker {
+    int slot = 0;
+    pid_t pid = -1;
+    int fd = -1;
+    FrameReader reader;
+    bool ready = false;  ///< said so after its initializer; only then is it given tasks
+    bool busy = false;
+    std::uint64_t task = 0;
+    Clock::time_point started;
+    std::size_t tasks_done = 0;
+    std::string start_error;  ///< what a worker that could not start said
+};
+
+struct TaskState {
+    std::string payload;
+    int attempts = 0;
+    const std::function<void(const Result&)>* on_result = nullptr;
+};
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+}  // namespace
+
+struct Pool::Impl {
+    PoolOptions options;
+    std::vector<Worker> workers;
+    std::deque<std::uint64_t> queue;
+    std::unordered_map<std::uint64_t, TaskState> tasks;  ///< queued or running
+    std::unordered_map<std::uint64_t, Result> finished;  ///< waiting for TaskFuture::get
+    std::uint64_t next_id = 1;
+    bool closed = false;
+    bool stopped = false;    ///< workers ended (join, terminate, interrupt)
+    std::string broken;      ///< why the pool gave up, if it did
+    int start_deaths = 0;
+
+    explicit Impl(PoolOptions o) : options(std::move(o)) {
+        if (!options.handler) throw PoolError("pool: no handler given");
+        int count = options.workers > 0 ? options.workers : usable_cpus();
+        if (options.crash_budget <= 0) options.crash_budget = 2 * count + 2;
+        ::signal(SIGPIPE, SIG_IGN);  // a dead worker's socket must give EPIPE, not kill the master
+        workers.resize(static_cast<std::size_t>(count));
+        for (int i = 0; i < count; ++i) {
+            workers[static_cast<std::size_t>(i)].slot = i;
+            start(workers[static_cast<std::size_t>(i)]);
+        }
+    }
+
+    void start(Worker& w) {
+        detail::StartedWorker started = detail::start_worker(w.slot, options);
+        w.pid = started.pid;
+        w.fd = started.fd;
+        w.reader.clear();
+        w.ready = false;
+        w.busy = false;
+        w.tasks_done = 0;
+        w.start_error.clear();
+    }
+
+    /// Closes the master's end and reaps the process. Returns its wait status.
+    int end(Worker& w, bool kill_now) {
+        if (w.pid <= 0) return 0;
+        if (kill_now) ::kill(w.pid, SIGKILL);
+        detail::forget_master_socket(w.fd);
+        ::close(w.fd);
+        int status = detail::reap(w.pid, kill_now ? 0 : 2000);
+        w.fd = -1;
+        w.pid = -1;
+        return status;
+    }
+
+    bool active() const {
+        return !queue.empty() ||
+               std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return w.busy; });
+    }
+
+    std::uint64_t enqueue(std::string payload, const std::function<void(const Result&)>* on_result) {
+        if (closed) throw PoolError("pool: submit after close()");
+        if (!broken.empty()) throw PoolError(broken);
+        std::uint64_t id = next_id++;
+        tasks[id] = TaskState{std::move(payload), 0, on_result};
+        queue.push_back(id);
+        return id;
+    }
+
+    void finish(std::uint64_t id, Result result) {
+        auto it = tasks.find(id);
+        if (it == tasks.end()) return;
+        const auto* callback = it->second.on_result;
+        result.task_id = id;
+        if (result.attempts == 0) result.attempts = it->second.attempts;
+        tasks.erase(it);
+        if (callback) {
+            (*callback)(result);
+        } else {
+            finished[id] = std::move(result);
+        }
+    }
+
+    void cancel_queue(const std::string& why) {
+        while (!queue.empty()) {
+            std::uint64_t id = queue.front();
+            queue.pop_front();
+            finish(id, Result{id, Status::Cancelled, why});
+        }
+    }
+
+    std::string who(const Worker& w) const {
+        return "worker " + std::to_string(w.slot) + " (pid " + std::to_string(w.pid) + ")";
+    }
+
+    void dispatch() {
+        if (stopped || !broken.empty()) return;
+        for (Worker& w : workers) {
+            if (queue.empty()) return;
+            if (w.busy || !w.ready || w.pid <= 0) continue;
+            std::uint64_t id = queue.front();
+            TaskState& task = tasks[id];
+            std::string frame;
+            detail::put_u64(frame, id);
+            frame += task.payload;
+            if (!detail::send_frame(w.fd, frame)) {
+                gone(w);  // it died while idle; the task stays queued
+                continue;
+            }
+            queue.pop_front();
+            ++task.attempts;
+            w.busy = true;
+            w.task = id;
+            w.started = Clock::now();
+        }
+    }
+
+    void on_frame(Worker& w, const std::string& frame) {
+        if (frame.size() < 9) return;
+        auto kind = static_cast<Reply>(frame[0]);
+        std::uint64_t id = detail::get_u64(frame, 1);
+        std::string text = frame.substr(9);
+        if (kind == Reply::StartFailed) {
+            w.start_error = std::move(text);
+            return;
+        }
+        if (kind == Reply::Ready) {
+            w.ready = true;
+            return;
+        }
+        if (!w.busy || id != w.task) return;
+        Result result{id, kind == Reply::Ok ? Status::Ok : Status::Failed, std::move(text),
+                      w.slot, w.pid, seconds_since(w.started), 0};
+        w.busy = false;
+        ++w.tasks_done;
+        start_deaths = 0;
+        finish(id, std::move(result));
+        if (options.max_tasks_per_worker > 0 && w.tasks_done >= options.max_tasks_per_worker) {
+            end(w, false);
+            restart(w);
+        }
+    }
+
+    void on_readable(Worker& w) {
+        FrameReader::Fill fill = w.reader.fill(w.fd);
+        while (auto frame = w.reader.next()) on_frame(w, *frame);
+        if (fill == FrameReader::Fill::Closed) gone(w);
+    }
+
+    /// The worker's socket closed: it is dead or dying. Its task, if any,
+    /// fails (or goes back to the queue for a retry), and a fresh worker
+    /// takes the slot.
+    void gone(Worker& w) {
+        std::string name = who(w);
+        int status = end(w, false);
+        if (w.busy) {
+            w.busy = false;
+            TaskState& task = tasks[w.task];
+            if (task.attempts <= options.retries) {
+                queue.push_front(w.task);
+            } else {
+                Result r{w.task, Status::Crashed, name + " " + detail::describe_exit(status), w.slot,
+                         0, seconds_since(w.started), 0};
+                finish(w.task, std::move(r));
+            }
+        } else if (w.tasks_done == 0) {
+            ++start_deaths;
+            if (start_deaths > options.crash_budget) {
+                std::string why = w.start_error.empty() ? detail::describe_exit(status) : w.start_error;
+                give_up("pool: " + std::to_string(start_deaths) +
+                        " new workers died before taking a task (last: " + why + ")");
+                return;
+            }
+        }
+        restart(w);
+    }
+
+    void restart(Worker& w) {
+        if (stopped || !broken.empty()) return;
+        start(w);
+    }
+
+    void give_up(std::string why) {
+        broken = why;
+        cancel_queue("not started: " + why);
+        stop_all(true, "cancelled: " + why);
+    }
+
+    /// Kills (or, with kill_now false, asks to leave) every worker.
+    void stop_all(bool kill_now, const std::string& why_running) {
+        stopped = true;
+        for (Worker& w : workers) {
+            bool was_busy = w.busy;
+            std::uint64_t id = w.task;
+            w.busy = false;
+            end(w, kill_now);
+            if (was_busy) finish(id, Result{id, Status::Cancelled, why_running, w.slot});
+        }
+    }
+
+    void check_timeouts() {
+        if (options.timeout_seconds <= 0) return;
+        for (Worker& w : workers) {
+            if (!w.busy || seconds_since(w.started) < options.timeout_seconds) continue;
+            std::uint64_t id = w.task;
+            Result r{id, Status::TimedOut, "", w.slot, w.pid, seconds_since(w.started), 0};
+            char text[64];
+            std::snprintf(text, sizeof text, "timed out after %g s", options.timeout_seconds);
+            r.value = text;
+            w.busy = false;
+            end(w, true);
+            finish(id, std::move(r));
+            restart(w);
+        }
+    }
+
+    void check_interrupts() {
+        if (!options.interrupts || *options.interrupts == 0) return;
+        cancel_queue("not started: interrupted");
+        if (*options.interrupts >= 2 && !stopped) stop_all(true, "interrupted");
+    }
+
+    int poll_timeout_ms(std::chrono::milliseconds limit) const {
+        auto wait = limit;
+        if (options.interrupts) wait = std::min(wait, std::chrono::milliseconds(200));
+        if (options.timeout_seconds > 0) {
+            for (const Worker& w : workers) {
+                if (!w.busy) continue;
+                auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::duration<double>(options.timeout_seconds) - (Clock::now() - w.started));
+                wait = std::min(wait, std::max(left + std::chrono::milliseconds(1),
+                                               std::chrono::milliseconds(0)));
+            }
+        }
+        return static_cast<int>(std::max<std::int64_t>(0, wait.count()));
+    }
+
+    bool poll_once(std::chrono::milliseconds limit) {
+        check_interrupts();
+        if (!broken.empty()) throw PoolError(broken);
+        dispatch();
+        if (!active()) return false;
+        std::vector<pollfd> fds;
+        std::vector<Worker*> owners;
+        for (Worker& w : workers) {
+            if (w.pid <= 0) continue;
+            fds.push_back({w.fd, POLLIN, 0});
+            owners.push_back(&w);
+        }
+        int n = ::poll(fds.data(), fds.size(), poll_timeout_ms(limit));
+        if (n < 0 && errno != EINTR) throw PoolError(std::string("poll: ") + std::strerror(errno));
+        for (std::size_t i = 0; n > 0 && i < fds.size(); ++i) {
+            if (fds[i].revents != 0 && owners[i]->pid > 0) on_readable(*owners[i]);
+        }
+        check_timeouts();
+        check_interrupts();
+        if (!broken.empty()) throw PoolError(broken);
+        dispatch();
+        return active();
+    }
+
+    Result wait_for(std::uint64_t id) {
+        while (true) {
+            auto it = finished.find(id);
+            if (it != finished.end()) {
+                Result r = std::move(it->second);
+                finished.erase(it);
+                return r;
+            }
+            if (!tasks.count(id)) throw PoolError("pool: no pending result for task " + std::to_string(id));
+            poll_once(std::chrono::milliseconds(1000));
+        }
+    }
+
+    void join() {
+        while (poll_once(std::chrono::milliseconds(1000))) {
+        }
+        if (!stopped) stop_all(false, "cancelled: pool joined");
+    }
+};
+
+bool TaskFuture::ready() const { return pool_ && pool_->impl_->finished.count(id_) > 0; }
+
+Result TaskFuture::get() {
+    if (!pool_) throw PoolError("pool: get() on an empty TaskFuture");
+    Pool* pool = pool_;
+    pool_ = nullptr;
+    return pool->impl_->wait_for(id_);
+}
+
+Pool::Pool(PoolOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Pool::~Pool() {
+    if (!impl_->stopped) {
+        try {
+            impl_->closed = true;
+            impl_->join();
+        } catch (...) {
+        }
+    }
+    if (!impl_->stopped) impl_->stop_all(true, "cancelled: pool destroyed");
+}
+
+TaskFuture Pool::submit(std::string payload) {
+    return TaskFuture(this, impl_->enqueue(std::move(payload), nullptr));
+}
+
+std::vector<Result> Pool::map(const std::vector<std::string>& payloads) {
+    std::vector<TaskFuture> futures;
+    futures.reserve(payloads.size());
+    for (const auto& p : payloads) futures.push_back(submit(p));
+    std::vector<Result> results;
+    results.reserve(payloads.size());
+    for (auto& f : futures) results.push_back(f.get());
+    return results;
+}
+
+std::vector<std::uint64_t> Pool::map_unordered(const std::vector<std::string>& payloads,
+                                               const std::function<void(const Result&)>& on_result) {
+    std::size_t remaining = payloads.size();
+    std::function<void(const Result&)> deliver = [&](const Result& r) {
+        --remaining;
+        on_result(r);
+    };
+    std::vector<std::uint64_t> ids;
+    ids.reserve(payloads.size());
+    for (const auto& p : payloads) ids.push_back(impl_->enqueue(p, &deliver));
+    while (remaining > 0 && impl_->poll_once(std::chrono::milliseconds(1000))) {
+    }
+    return ids;
+}
+
+void Pool::close() { impl_->closed = true; }
+
+void Pool::join() {
+    if (!impl_->closed) throw PoolError("pool: join() before close()");
+    impl_->join();
+}
+
+void Pool::terminate() {
+    impl_->closed = true;
+    impl_->cancel_queue("not started: pool terminated");
+    if (!impl_->stopped) impl_->stop_all(true, "cancelled: pool terminated");
+}
+
+int Pool::workers() const { return static_cast<int>(impl_->workers.size()); }
+
+std::size_t Pool::tasks_queued() const { return impl_->queue.size(); }
+
+std::size_t Pool::tasks_running() const {
+    return static_cast<std::size_t>(std::count_if(impl_->workers.begin(), impl_->workers.end(),
+                                                  [](const Worker& w) { return w.busy; }));
+}
+
+std::vector<pid_t> Pool::worker_pids() const {
+    std::vector<pid_t> pids;
+    for (const auto& w : impl_->workers) {
+        if (w.pid > 0) pids.push_back(w.pid);
+    }
+    return pids;
+}
+
+bool Pool::poll_once(std::chrono::milliseconds timeout) { return impl_->poll_once(timeout); }
+
+}  // namespace pixpool

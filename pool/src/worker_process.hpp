@@ -1,0 +1,41 @@
+#pragma once
+/// One worker process: how it is started (fork + socketpair), what it runs
+/// (the worker loop), and how its end is described to a human.
+
+#include <pixpool/pool.hpp>
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace pixpool::detail {
+
+/// What a worker sends back, first byte of every frame it writes.
+enum class Reply : char { Ok = 0, Failed = 1, StartFailed = 2, Ready = 3 };
+
+struct StartedWorker {
+    pid_t pid = -1;
+    int fd = -1;  ///< the master's end of the socket, non-blocking, close-on-exec
+};
+
+/// Forks one worker for `slot`. The child never returns: it runs the
+/// initializer, then the worker loop, and leaves with _exit. Throws
+/// PoolError when socketpair or fork fails.
+StartedWorker start_worker(int slot, const PoolOptions& options);
+
+/// Closes, in a freshly forked child, every master-side socket of every pool
+/// of this process, so a worker's EOF is seen as soon as the master closes.
+void forget_master_sockets_in_child();
+void remember_master_socket(int fd);
+void forget_master_socket(int fd);  ///< call before close() in the master
+
+/// "exited with status 3", "killed by SIGSEGV (Segmentation fault)" from a
+/// waitpid status.
+std::string describe_exit(int wait_status);
+
+/// waitpid that retries on EINTR; returns the wait status. Waits at most
+/// `grace_ms` for the child to leave by itself, then sends SIGKILL.
+int reap(pid_t pid, int grace_ms);
+
+}  // namespace pixpool::detail
