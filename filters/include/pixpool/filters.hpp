@@ -64,6 +64,9 @@ private:
 };
 
 using FilterFunction = cv::Mat (*)(const cv::Mat& image, const Values& values);
+/// Rules that tie parameters together (e.g. "ksize must be odd", "give width
+/// or height"); runs at parse time so a bad chain fails before any image is read.
+using CheckFunction = void (*)(const std::string& filter, const Values& values);
 
 /// The one declaration of a filter.
 struct Filter {
@@ -71,6 +74,7 @@ struct Filter {
     std::string help;
     std::vector<Param> params;
     FilterFunction apply = nullptr;
+    CheckFunction check = nullptr;     ///< optional; throws FilterError
 };
 
 /// Every filter, in the order `pixpool filters` lists them.
