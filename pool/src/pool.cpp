@@ -216,6 +216,7 @@ struct Pool::Impl {
     /// takes the slot.
     void gone(Worker& w) {
         std::string name = who(w);
+        pid_t pid = w.pid;
         int status = end(w, false);
         if (w.busy) {
             w.busy = false;
@@ -224,7 +225,7 @@ struct Pool::Impl {
                 queue.push_front(w.task);
             } else {
                 Result r{w.task, Status::Crashed, name + " " + detail::describe_exit(status), w.slot,
-                         0, seconds_since(w.started), 0};
+                         pid, seconds_since(w.started), 0};
                 finish(w.task, std::move(r));
             }
         } else if (w.tasks_done == 0) {
@@ -256,9 +257,10 @@ struct Pool::Impl {
         for (Worker& w : workers) {
             bool was_busy = w.busy;
             std::uint64_t id = w.task;
+            pid_t pid = w.pid;
             w.busy = false;
             end(w, kill_now);
-            if (was_busy) finish(id, Result{id, Status::Cancelled, why_running, w.slot});
+            if (was_busy) finish(id, Result{id, Status::Cancelled, why_running, w.slot, pid});
         }
     }
 
@@ -379,19 +381,17 @@ std::vector<Result> Pool::map(const std::vector<std::string>& payloads) {
     return results;
 }
 
-std::vector<std::uint64_t> Pool::map_unordered(const std::vector<std::string>& payloads,
-                                               const std::function<void(const Result&)>& on_result) {
+void Pool::map_unordered(const std::vector<std::string>& payloads,
+                         const std::function<void(std::size_t, const Result&)>& on_result) {
     std::size_t remaining = payloads.size();
+    std::uint64_t first_id = impl_->next_id;  // ids are handed out consecutively below
     std::function<void(const Result&)> deliver = [&](const Result& r) {
         --remaining;
-        on_result(r);
+        on_result(static_cast<std::size_t>(r.task_id - first_id), r);
     };
-    std::vector<std::uint64_t> ids;
-    ids.reserve(payloads.size());
-    for (const auto& p : payloads) ids.push_back(impl_->enqueue(p, &deliver));
+    for (const auto& p : payloads) impl_->enqueue(p, &deliver);
     while (remaining > 0 && impl_->poll_once(std::chrono::milliseconds(1000))) {
     }
-    return ids;
 }
 
 void Pool::close() { impl_->closed = true; }

@@ -122,11 +122,12 @@ public:
     /// Runs every payload; results in input order.
     std::vector<Result> map(const std::vector<std::string>& payloads);
 
-    /// Runs every payload, calling `on_result` as each result arrives, in
-    /// completion order (multiprocessing's imap_unordered). Returns the task
-    /// ids in the payloads' order, so callers can tell results apart.
-    std::vector<std::uint64_t> map_unordered(const std::vector<std::string>& payloads,
-                                             const std::function<void(const Result&)>& on_result);
+    /// Runs every payload, calling `on_result(index, result)` as each result
+    /// arrives, in completion order (multiprocessing's imap_unordered);
+    /// `index` is the payload's position in `payloads`. Every payload gets
+    /// exactly one call, even when cancelled by an interrupt.
+    void map_unordered(const std::vector<std::string>& payloads,
+                       const std::function<void(std::size_t index, const Result&)>& on_result);
 
     /// Takes no more tasks. Workers exit once the queue is drained (by join).
     void close();

@@ -1,0 +1,61 @@
+#include "batch_options.hpp"
+
+#include <pixpool/filters.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace pixpool::cli {
+
+namespace {
+
+/// "-f" help lists the filters from the registry: they are declared once.
+std::string filter_help() {
+    std::string names;
+    for (const auto& filter : filters::registry()) names += (names.empty() ? "" : ", ") + filter.name;
+    return "a filter as NAME[:key=value[,key=value...]]; repeat to chain, applied in order.\n"
+           "Filters: " + names + ".\n`pixpool filters` lists their parameters.";
+}
+
+}  // namespace
+
+void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bool output_required) {
+    BatchOptions& b = flags.batch;
+    command.add_option("inputs", b.inputs, "image files and folders (a folder means its image files)")
+        ->required();
+    auto* out = command.add_option("-o,--output", b.out_dir, "output folder (created if missing)");
+    if (output_required) out->required();
+    if (with_filters) {
+        command.add_option("-f,--filter", b.filter_specs, filter_help())->allow_extra_args(false);
+    }
+    command.add_flag("-r,--recursive", b.recursive, "descend into subfolders of folder inputs");
+    command.add_option("--prefix", b.output.prefix, "prepend to every output file name, e.g. blurred_");
+    command.add_option("--format", b.output.format, "output format (default: the input's)")
+        ->check(CLI::IsMember({"jpg", "png", "webp", "tiff", "bmp"}));
+    command.add_option("--quality", b.output.quality, "JPEG/WebP quality (default: JPEG 95, WebP lossless)")
+        ->check(CLI::Range(1, 100));
+    command.add_option("-j,--jobs", b.jobs, "worker processes (default: the usable CPUs)")
+        ->check(CLI::Range(1, 1024));
+    command.add_flag("--inline", b.run_inline, "no pool: every file in this process, one by one");
+    command.add_option("--timeout", b.timeout_seconds, "seconds one file may take before its worker is killed (0: none)")
+        ->check(CLI::NonNegativeNumber);
+    command.add_option("--retries", b.retries, "extra tries, on a fresh worker, for a file whose worker crashed")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 10));
+    command.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error or off (default: warn, info with --log-dir)")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+    command.add_option("--log-dir", flags.log_dir, "one log file per worker here, worker-ID.log (default: stderr)");
+}
+
+void finish_batch_flags(BatchFlags& flags) {
+    LogConfig& log = flags.batch.log;
+    log.level = !flags.log_level.empty() ? flags.log_level : flags.log_dir.empty() ? "warn" : "info";
+    if (!flags.log_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(flags.log_dir, ec);
+        if (ec) throw std::runtime_error("cannot create log folder " + flags.log_dir + ": " + ec.message());
+        log.file_template = log_template_for_dir(flags.log_dir);
+    }
+}
+
+}  // namespace pixpool::cli

@@ -1,0 +1,28 @@
+#pragma once
+/// The options `run`, `blur` and `bench` share, declared once on each
+/// subcommand and read into a pixpool::BatchOptions.
+
+#include <pixpool/batch.hpp>
+
+#include <CLI/CLI.hpp>
+
+namespace pixpool::cli {
+
+struct BatchFlags {
+    BatchOptions batch;
+    std::string log_level;  ///< empty: "info" with --log-dir, else "warn"
+    std::string log_dir;
+};
+
+/// Adds INPUT..., -r, -o, --prefix, --format, --quality, -j, --inline,
+/// --timeout, --retries, --log-level, --log-dir. With `with_filters`, also
+/// -f/--filter (blur has --sigma instead). `output_required`: bench writes to
+/// temporary folders and takes no -o.
+void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bool output_required);
+
+/// Completes the options after parsing (log config). Throws std::runtime_error
+/// with a one-line message for a configuration problem (e.g. a log folder that
+/// cannot be created).
+void finish_batch_flags(BatchFlags& flags);
+
+}  // namespace pixpool::cli

@@ -1,0 +1,16 @@
+#pragma once
+/// What each subcommand does once its options are parsed. Each returns the
+/// process exit status: 0 all ok, 1 some files failed, 2 usage or
+/// configuration error, 130 interrupted.
+
+#include "batch_options.hpp"
+
+namespace pixpool::cli {
+
+enum ExitStatus { kOk = 0, kSomeFailed = 1, kUsage = 2, kInterrupted = 130 };
+
+int run_command(BatchFlags& flags);
+int bench_command(BatchFlags& flags);
+int filters_command();
+
+}  // namespace pixpool::cli

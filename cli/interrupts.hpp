@@ -1,0 +1,13 @@
+#pragma once
+/// SIGINT/SIGTERM for the CLI: the handler only counts (ninja's rule: a
+/// handler sets a flag). The pool reads the count: 1 finishes what is
+/// running and starts nothing new, 2 kills the workers at once.
+
+#include <csignal>
+
+namespace pixpool::cli {
+
+/// Installs the handlers (no SA_RESTART, so poll wakes up) and returns the count.
+const volatile std::sig_atomic_t* install_interrupt_handlers();
+
+}  // namespace pixpool::cli

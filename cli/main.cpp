@@ -1,0 +1,62 @@
+/// pixpool: batch image processing on a pool of worker processes.
+
+#include "commands.hpp"
+
+#include <pixpool/filters.hpp>
+#include <pixpool/pool.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <sstream>
+
+using namespace pixpool::cli;
+
+int main(int argc, char** argv) {
+    CLI::App app{"pixpool: batch image processing on a pool of worker processes, one per CPU core"};
+    app.set_version_flag("--version", std::string("pixpool ") + PIXPOOL_VERSION);
+    app.require_subcommand(1);
+
+    BatchFlags run_flags, blur_flags, bench_flags;
+    CLI::App* run = app.add_subcommand("run", "apply a chain of filters to every input, in parallel");
+    add_batch_flags(*run, run_flags, /*with_filters=*/true, /*output_required=*/true);
+
+    double sigma = 3.0;
+    CLI::App* blur = app.add_subcommand("blur", "Gaussian blur every input: run -f gaussian_blur:sigma=S");
+    add_batch_flags(*blur, blur_flags, /*with_filters=*/false, /*output_required=*/true);
+    blur->add_option("-s,--sigma", sigma, "blur strength (Gaussian sigma, in pixels)")->capture_default_str();
+
+    CLI::App* bench = app.add_subcommand(
+        "bench", "run the batch inline, then on the pool (into temporary folders); print speedup and efficiency");
+    add_batch_flags(*bench, bench_flags, /*with_filters=*/true, /*output_required=*/false);
+
+    CLI::App* list = app.add_subcommand("filters", "list every filter with its parameters");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kOk : kUsage;
+    }
+
+    try {
+        if (*run) return run_command(run_flags);
+        if (*blur) {
+            std::ostringstream spec;
+            spec << "gaussian_blur:sigma=" << sigma;  // as the user wrote it: 0.5, not 0.500000
+            blur_flags.batch.filter_specs = {spec.str()};
+            return run_command(blur_flags);
+        }
+        if (*bench) return bench_command(bench_flags);
+        if (*list) return filters_command();
+    } catch (const pixpool::filters::FilterError& e) {
+        std::cerr << "pixpool: error: " << e.what() << "\n";
+        return kUsage;
+    } catch (const pixpool::PoolError& e) {
+        std::cerr << "pixpool: error: " << e.what() << "\n";
+        return kSomeFailed;
+    } catch (const std::exception& e) {
+        std::cerr << "pixpool: error: " << e.what() << "\n";
+        return kUsage;
+    }
+    return kUsage;
+}

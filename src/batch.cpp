@@ -1,0 +1,215 @@
+/// Runs a batch of image jobs on the pool (or inline) and gathers one
+/// FileReport per input. The master side only plans, dispatches and reports:
+/// it never decodes an image and never logs through spdlog, so it forks with
+/// no thread and no logger of its own.
+
+#include <pixpool/batch.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace pixpool {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// What runs for each file, in a worker or inline: the pool sees only bytes.
+std::string handle_task(const std::string& payload, const filters::Chain& chain,
+                        const OutputOptions& output) {
+    ImageTask task = decode_task(payload);
+    try {
+        ImageOutcome outcome = process_image(task, chain, output);
+        spdlog::info("{} -> {} ({}x{}; decode {:.1f} ms, filter {:.1f} ms, encode {:.1f} ms)", task.input,
+                     task.output, outcome.width, outcome.height, outcome.decode_ms, outcome.filter_ms,
+                     outcome.encode_ms);
+        return encode_outcome(outcome);
+    } catch (const std::exception& e) {
+        spdlog::info("failed: {}", e.what());  // the summary reports it; the log keeps the context
+        throw;
+    }
+}
+
+/// A worker killed mid-write may leave its ".NAME.pixpool-tmp-PID-XXXXXX"
+/// beside the output; the master removes it so no partial file survives.
+void remove_temporaries(const std::string& output, pid_t pid) {
+    if (pid <= 0) return;
+    fs::path out(output);
+    std::string prefix = "." + out.filename().string() + ".pixpool-tmp-" + std::to_string(pid) + "-";
+    std::error_code ec;
+    fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove(it->path(), ec);
+    }
+}
+
+/// Files to process, with their outputs, in input order. Problems the master
+/// can see before any work (two inputs writing one output, an output that
+/// would overwrite its input) are reported per file here.
+std::vector<FileReport> plan(const BatchOptions& options) {
+    std::vector<FileReport> files;
+    std::map<std::string, std::string> owner_of_output;
+    for (const std::string& input : collect_inputs(options.inputs, options.recursive)) {
+        FileReport file;
+        file.input = input;
+        file.output = output_path_for(input, options.out_dir, options.output);
+        std::string key = fs::weakly_canonical(file.output).string();
+        std::error_code ec;
+        if (fs::equivalent(input, file.output, ec)) {
+            file.status = Status::Failed;
+            file.error = input + ": output would overwrite the input; choose another -o folder or a --prefix";
+        } else if (auto [it, fresh] = owner_of_output.emplace(key, input); !fresh) {
+            file.status = Status::Failed;
+            file.error = input + ": output " + file.output + " would also be written by " + it->second +
+                         "; use --prefix or separate runs";
+        }
+        files.push_back(std::move(file));
+    }
+    return files;
+}
+
+/// Turns the pool's result into the file's report.
+void record(FileReport& file, const Result& result) {
+    file.status = result.status;
+    file.worker_id = result.worker_id;
+    file.pid = result.pid;
+    file.seconds = result.seconds;
+    switch (result.status) {
+        case Status::Ok: file.outcome = decode_outcome(result.value); break;
+        case Status::Failed: file.error = result.value; break;
+        case Status::Crashed: file.error = result.value + " while processing " + file.input; break;
+        case Status::TimedOut: file.error = file.input + ": " + result.value; break;
+        case Status::Cancelled: file.error = file.input + ": not processed (" + result.value + ")"; break;
+    }
+    if (result.status != Status::Ok) remove_temporaries(file.output, result.pid);
+}
+
+/// Indices of the files still to run, largest first, so the longest jobs
+/// do not start last and leave a core idle at the end.
+std::vector<std::size_t> dispatch_order(const std::vector<FileReport>& files) {
+    std::vector<std::size_t> order;
+    std::vector<std::uintmax_t> sizes(files.size(), 0);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (files[i].status == Status::Failed) continue;
+        std::error_code ec;
+        sizes[i] = fs::file_size(files[i].input, ec);
+        order.push_back(i);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
+    return order;
+}
+
+void run_inline(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
+                const std::vector<std::size_t>& order, const std::function<void(const FileReport&)>& on_file) {
+    prepare_worker_process();
+    make_process_logger(options.log, "inline");
+    for (std::size_t i : order) {
+        FileReport& file = files[i];
+        Result result;
+        if (options.interrupts && *options.interrupts > 0) {
+            result = Result{0, Status::Cancelled, "interrupted"};
+        } else {
+            auto started = Clock::now();
+            try {
+                result.value = handle_task(encode_task({file.input, file.output}), chain, options.output);
+                result.status = Status::Ok;
+            } catch (const std::exception& e) {
+                result.value = e.what();
+                result.status = Status::Failed;
+            }
+            result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        }
+        record(file, result);
+        if (on_file) on_file(file);
+    }
+}
+
+void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
+                 const std::vector<std::size_t>& order, const std::function<void(const FileReport&)>& on_file,
+                 int workers) {
+    PoolOptions pool_options;
+    pool_options.workers = workers;
+    pool_options.timeout_seconds = options.timeout_seconds;
+    pool_options.retries = options.retries;
+    pool_options.interrupts = options.interrupts;
+    const LogConfig log = options.log;
+    pool_options.initializer = [log](int worker_id) {
+        prepare_worker_process();
+        make_process_logger(log, std::to_string(worker_id));
+        spdlog::debug("worker ready");
+    };
+    pool_options.handler = [&chain, &options](const std::string& payload) {
+        return handle_task(payload, chain, options.output);
+    };
+    Pool pool(pool_options);
+    std::vector<std::string> payloads;
+    payloads.reserve(order.size());
+    for (std::size_t i : order) payloads.push_back(encode_task({files[i].input, files[i].output}));
+    pool.map_unordered(payloads, [&](std::size_t index, const Result& result) {
+        FileReport& file = files[order[index]];
+        record(file, result);
+        if (on_file) on_file(file);
+    });
+}
+
+}  // namespace
+
+BatchReport run_batch(const BatchOptions& options, const std::function<void(const FileReport&)>& on_file) {
+    const filters::Chain chain = filters::Chain::parse(options.filter_specs);
+    auto started = Clock::now();
+    BatchReport report;
+    report.files = plan(options);
+    for (const FileReport& file : report.files) {
+        if (file.status == Status::Failed && on_file) on_file(file);
+    }
+    std::vector<std::size_t> order = dispatch_order(report.files);
+    if (options.run_inline) {
+        run_inline(options, chain, report.files, order, on_file);
+    } else if (!order.empty()) {
+        int jobs = options.jobs > 0 ? options.jobs : usable_cpus();
+        report.workers = std::min<int>(jobs, static_cast<int>(order.size()));
+        run_on_pool(options, chain, report.files, order, on_file, report.workers);
+    }
+    report.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    for (const FileReport& file : report.files) {
+        if (file.status == Status::Ok) {
+            ++report.ok;
+            report.megapixels += file.outcome.width * double(file.outcome.height) / 1e6;
+        } else if (file.status == Status::Cancelled) {
+            ++report.cancelled;
+        } else {
+            ++report.failed;
+        }
+    }
+    report.interrupted = options.interrupts && *options.interrupts > 0;
+    return report;
+}
+
+std::string summarize(const BatchReport& report) {
+    std::ostringstream out;
+    char rates[160];
+    double seconds = std::max(report.wall_seconds, 1e-9);
+    std::snprintf(rates, sizeof rates, "%.2f s, %.1f images/s, %.1f MP/s", report.wall_seconds,
+                  report.ok / seconds, report.megapixels / seconds);
+    out << report.files.size() << " files: " << report.ok << " ok, " << report.failed << " failed";
+    if (report.cancelled) out << ", " << report.cancelled << " not processed (interrupted)";
+    out << " in " << rates;
+    out << (report.workers > 0 ? " on " + std::to_string(report.workers) + " workers" : " inline") << "\n";
+    for (const FileReport& file : report.files) {
+        if (file.status == Status::Failed || file.status == Status::Crashed || file.status == Status::TimedOut) {
+            out << "  error: " << file.error << "\n";
+        }
+    }
+    return out.str();
+}
+
+}  // namespace pixpool
