@@ -37,7 +37,7 @@ Filter gaussian_blur_filter() {
                                    "8*sigma+1 for 16-bit); a fixed size always convolves directly",
                           "0", 0, 4001),
              kit::choice("precision",
-                         "auto: direct convolution below sigma 12, then the pyramid method (within 2 "
+                         "auto: direct convolution below sigma 8, then the pyramid method (within 2 "
                          "grey levels of exact); exact: always cv::GaussianBlur; fast: pyramid from "
                          "sigma 6 with a coarser grid",
                          "auto", {"auto", "exact", "fast"})},
