@@ -1,0 +1,131 @@
+// Ctrl-C, SIGTERM and killed workers during a real `pixpool run`.
+#include "cli_support.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+using namespace cli_test;
+
+/// Photo-sized inputs made at test time, big enough that each file takes a
+/// while with an exact large-sigma blur.
+void make_inputs(const fs::path& folder, int count) {
+    fs::create_directories(folder);
+    cv::RNG rng(7);
+    for (int i = 0; i < count; ++i) {
+        cv::Mat image(1500, 2000, CV_8UC3);
+        rng.fill(image, cv::RNG::UNIFORM, 0, 255);
+        cv::imwrite((folder / ("in" + std::to_string(i) + ".png")).string(), image, {cv::IMWRITE_PNG_COMPRESSION, 0});
+    }
+}
+
+std::size_t count_files(const fs::path& folder, const std::string& needle) {
+    std::size_t n = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        n += it->path().filename().string().find(needle) != std::string::npos;
+    }
+    return n;
+}
+
+/// Worker pids named in the log files.
+std::set<pid_t> worker_pids_in_logs(const fs::path& logs) {
+    std::set<pid_t> pids;
+    std::error_code ec;
+    for (fs::directory_iterator it(logs, ec), end; !ec && it != end; it.increment(ec)) {
+        std::ifstream in(it->path());
+        std::stringstream s;
+        s << in.rdbuf();
+        std::string text = s.str();
+        std::regex re("pid ([0-9]+)\\]");
+        for (std::sregex_iterator m(text.begin(), text.end(), re), e; m != e; ++m) pids.insert(std::stoi((*m)[1]));
+    }
+    return pids;
+}
+
+bool alive(pid_t pid) {
+    return ::kill(pid, 0) == 0;
+}
+
+void wait_for(const std::function<bool()>& condition, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!condition() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+std::vector<std::string> slow_run(const Scratch& dir) {
+    return {"run", (dir / "in").string(), "-o", (dir / "out").string(), "-j", "2", "--log-dir",
+            (dir / "logs").string(), "--log-level", "debug", "-f", "gaussian_blur:sigma=25,precision=exact"};
+}
+
+TEST(CliSignals, FirstInterruptFinishesRunningFilesAndExits130) {
+    Scratch dir;
+    make_inputs(dir / "in", 12);
+    Process p(slow_run(dir));
+    wait_for([&] { return count_files(dir / "out", ".png") >= 1; });
+    p.signal(SIGINT);
+    int status = p.finish();
+    EXPECT_EQ(status, 130) << p.out << p.err;
+    EXPECT_NE(p.out.find("not processed (interrupted)"), std::string::npos) << p.out;
+    std::size_t written = count_files(dir / "out", ".png") - count_files(dir / "out", ".pixpool-tmp");
+    EXPECT_GE(written, 1u);
+    EXPECT_LT(written, 12u) << "the interrupt stopped nothing";
+    EXPECT_EQ(count_files(dir / "out", ".pixpool-tmp"), 0u) << "a partial file was left";
+    for (pid_t pid : worker_pids_in_logs(dir / "logs")) EXPECT_FALSE(alive(pid)) << "worker " << pid << " survived";
+    for (const auto& entry : fs::directory_iterator(dir / "out")) {
+        EXPECT_FALSE(cv::imread(entry.path().string()).empty()) << "unreadable output " << entry.path();
+    }
+}
+
+TEST(CliSignals, SecondInterruptStopsAtOnceAndLeavesNoPartialFile) {
+    Scratch dir;
+    make_inputs(dir / "in", 12);
+    Process p(slow_run(dir));
+    wait_for([&] { return worker_pids_in_logs(dir / "logs").size() >= 2; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    p.signal(SIGINT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto second = std::chrono::steady_clock::now();
+    p.signal(SIGINT);
+    int status = p.finish();
+    EXPECT_LT(std::chrono::steady_clock::now() - second, std::chrono::seconds(3));
+    EXPECT_EQ(status, 130) << p.out << p.err;
+    EXPECT_EQ(count_files(dir / "out", ".pixpool-tmp"), 0u);
+    for (pid_t pid : worker_pids_in_logs(dir / "logs")) EXPECT_FALSE(alive(pid)) << "worker " << pid << " survived";
+}
+
+TEST(CliSignals, SigtermActsLikeTheFirstInterrupt) {
+    Scratch dir;
+    make_inputs(dir / "in", 8);
+    Process p(slow_run(dir));
+    wait_for([&] { return count_files(dir / "out", ".png") >= 1; });
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.finish(), 130) << p.out << p.err;
+    EXPECT_EQ(count_files(dir / "out", ".pixpool-tmp"), 0u);
+}
+
+TEST(CliSignals, AWorkerKilledMidBatchCostsNoFileThanksToTheRetry) {
+    Scratch dir;
+    make_inputs(dir / "in", 6);
+    Process p(slow_run(dir));
+    wait_for([&] { return worker_pids_in_logs(dir / "logs").size() >= 2; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    pid_t victim = *worker_pids_in_logs(dir / "logs").begin();
+    ASSERT_EQ(::kill(victim, SIGKILL), 0);
+    int status = p.finish();
+    EXPECT_EQ(status, 0) << p.out << p.err;
+    EXPECT_NE(p.out.find("6 ok, 0 failed"), std::string::npos) << p.out;
+    EXPECT_EQ(count_files(dir / "out", ".png"), 6u);
+}
+
+}  // namespace
