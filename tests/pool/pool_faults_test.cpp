@@ -92,7 +92,7 @@ TEST(PoolFaults, WorkerKilledFromOutsideMidBatchCostsOneTask) {
     std::vector<std::string> payloads(20, "sleep:30");
     int crashed = 0, ok = 0;
     bool killed = false;
-    pool.map_unordered(payloads, [&](const Result& r) {
+    pool.map_unordered(payloads, [&](std::size_t, const Result& r) {
         crashed += r.status == Status::Crashed;
         ok += r.ok();
         if (!killed) {  // after the first result, kill the other worker: it is mid-task
