@@ -83,7 +83,9 @@ struct Pool::Impl {
     int start_deaths = 0;
 
     explicit Impl(PoolOptions o) : options(std::move(o)) {
-        if (!options.handler) throw PoolError("pool: no handler given");
+        if (options.start_method == StartMethod::Fork && !options.handler) {
+            throw PoolError("pool: no handler given");
+        }
         int count = options.workers > 0 ? options.workers : usable_cpus();
         if (options.crash_budget <= 0) options.crash_budget = 2 * count + 2;
         ::signal(SIGPIPE, SIG_IGN);  // a dead worker's socket must give EPIPE, not kill the master

@@ -34,10 +34,9 @@ std::string reply(Reply kind, std::uint64_t task_id, const std::string& text) {
     return out;
 }
 
-/// Signals as a worker needs them: SIGINT ignored (Ctrl-C reaches the whole
-/// process group; the master decides), everything else default, nothing
-/// blocked, and death with the master.
-void set_up_child_signals(pid_t master) {
+}  // namespace
+
+void set_up_worker_signals(pid_t master) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != master) ::_exit(1);  // the master died before prctl took effect
     for (int sig : {SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM}) {
@@ -49,19 +48,18 @@ void set_up_child_signals(pid_t master) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-/// The worker loop, after CPython's worker(): take a task, EOF ends the
-/// loop, run the handler, send back (kind, id, value). Errors are data.
-[[noreturn]] void run_worker(int fd, int slot, pid_t master, const PoolOptions& options) {
-    if (options.initializer) {
-        try {
-            options.initializer(slot);
-        } catch (const std::exception& e) {
-            send_frame(fd, reply(Reply::StartFailed, 0, std::string("initializer failed: ") + e.what()));
-            ::_exit(3);
-        } catch (...) {
-            send_frame(fd, reply(Reply::StartFailed, 0, "initializer failed: unknown exception"));
-            ::_exit(3);
-        }
+/// After CPython's worker(): take a task, EOF ends the loop, run the
+/// handler, send back (kind, id, value). Errors are data.
+void serve(int fd, pid_t master, const std::function<Handler()>& start) {
+    Handler handler;
+    try {
+        handler = start();
+    } catch (const std::exception& e) {
+        send_frame(fd, reply(Reply::StartFailed, 0, std::string("worker failed to start: ") + e.what()));
+        ::_exit(3);
+    } catch (...) {
+        send_frame(fd, reply(Reply::StartFailed, 0, "worker failed to start: unknown exception"));
+        ::_exit(3);
     }
     // Only a worker that says it is ready is given a task, so a worker that
     // dies while starting never takes a task down with it.
@@ -73,20 +71,16 @@ void set_up_child_signals(pid_t master) {
         std::string payload = frame->size() > 8 ? frame->substr(8) : std::string();
         std::string answer;
         try {
-            answer = reply(Reply::Ok, id, options.handler(payload));
+            answer = reply(Reply::Ok, id, handler(payload));
         } catch (const std::exception& e) {
             answer = reply(Reply::Failed, id, e.what());
         } catch (...) {
             answer = reply(Reply::Failed, id, "unknown exception");
         }
-        if (answer.size() > kMaxFrameBytes) {
-            answer = reply(Reply::Failed, id, "result too large to send back");
-        }
+        if (answer.size() > kMaxFrameBytes) answer = reply(Reply::Failed, id, "result too large to send back");
         if (!send_frame(fd, answer)) ::_exit(1);
     }
 }
-
-}  // namespace
 
 void remember_master_socket(int fd) { master_sockets().push_back(fd); }
 
@@ -101,6 +95,7 @@ void forget_master_sockets_in_child() {
 }
 
 StartedWorker start_worker(int slot, const PoolOptions& options) {
+    if (options.start_method == StartMethod::Spawn) return spawn_worker(slot, options);
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
         throw PoolError(std::string("cannot create a worker socket: ") + std::strerror(errno));
@@ -117,8 +112,11 @@ StartedWorker start_worker(int slot, const PoolOptions& options) {
     if (pid == 0) {
         ::close(fds[0]);
         forget_master_sockets_in_child();
-        set_up_child_signals(master);
-        run_worker(fds[1], slot, master, options);
+        set_up_worker_signals(master);
+        serve(fds[1], master, [&]() {
+            if (options.initializer) options.initializer(slot);
+            return options.handler;
+        });
     }
     ::close(fds[1]);
     ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,19 @@ struct StartedWorker {
     int fd = -1;  ///< the master's end of the socket, non-blocking, close-on-exec
 };
 
-/// Forks one worker for `slot`. The child never returns: it runs the
+/// The worker loop, shared by both start methods: `start` runs once (the
+/// initializer, or building a spawned worker's handler) and returns the
+/// handler; then tasks are served until the master closes the socket.
+[[noreturn]] void serve(int fd, pid_t master, const std::function<Handler()>& start);
+
+/// SIGINT ignored (Ctrl-C reaches the whole process group; the master
+/// decides), other signals default, nothing blocked, death with the master.
+void set_up_worker_signals(pid_t master);
+
+/// Spawns one worker for `slot` (StartMethod::Spawn); see spawn.cpp.
+StartedWorker spawn_worker(int slot, const PoolOptions& options);
+
+/// Starts one worker for `slot` by the pool's start method. The child never returns: it runs the
 /// initializer, then the worker loop, and leaves with _exit. Throws
 /// PoolError when socketpair or fork fails.
 StartedWorker start_worker(int slot, const PoolOptions& options);

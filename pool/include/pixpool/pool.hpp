@@ -60,8 +60,22 @@ using Handler = std::function<std::string(const std::string& payload)>;
 /// Throwing makes that worker exit; see PoolOptions::crash_budget.
 using Initializer = std::function<void(int worker_id)>;
 
+/// How workers are started (after Python's start methods).
+enum class StartMethod {
+    /// fork() the calling process: fastest, and the handler may be any
+    /// callable. Only safe from a process that has started no thread (a
+    /// thread holding a lock at the fork leaves it locked in the child
+    /// forever). The pixpool CLI uses this.
+    Fork,
+    /// posix_spawn() this same executable afresh. Safe in a host that already
+    /// runs threads (OpenCV's pool, async loggers, a GUI). The executable must
+    /// call run_if_spawned_worker() first thing in main(), and the handler is
+    /// one registered by name with register_spawned_worker().
+    Spawn,
+};
+
 struct PoolOptions {
-    Handler handler;                    ///< required
+    Handler handler;                    ///< required for Fork
     Initializer initializer;            ///< optional
     int workers = 0;                    ///< 0: the CPUs this process may use
     std::size_t max_tasks_per_worker = 0;  ///< 0: no limit; else a worker is replaced after this many
@@ -74,7 +88,23 @@ struct PoolOptions {
     /// pool stops dispatching (queued tasks become Cancelled) and lets running
     /// tasks finish; at 2 or more it kills the workers at once.
     const volatile std::sig_atomic_t* interrupts = nullptr;
+
+    StartMethod start_method = StartMethod::Fork;
+    std::string spawn_worker;  ///< Spawn: the registered name; handler and initializer are not used
+    std::string spawn_config;  ///< Spawn: bytes handed to that worker's factory
 };
+
+/// Spawn: builds a worker's handler from the pool's spawn_config, once, in
+/// the spawned worker. Throwing counts as the worker failing to start.
+using SpawnedWorker = std::function<Handler(const std::string& config, int worker_id)>;
+
+/// Spawn: makes `name` known. Register in every process of the program
+/// (before run_if_spawned_worker() and before creating a Spawn pool).
+void register_spawned_worker(const std::string& name, SpawnedWorker make);
+
+/// Spawn: call first thing in main(). In a process spawned as a worker it
+/// serves tasks and never returns; anywhere else it returns at once.
+void run_if_spawned_worker();
 
 /// A problem with the pool itself (cannot fork, every new worker dies at
 /// start, misuse such as submitting after close()).

@@ -1,0 +1,100 @@
+// StartMethod::Spawn in a host that already runs threads: OpenCV's own thread
+// pool has run, and an spdlog async logger's thread is writing all along.
+// Forking such a process can leave a lock held forever in the child; spawning
+// a fresh executable cannot. This binary has its own main(), as every program
+// that uses Spawn must: it calls run_if_spawned_worker() first.
+#include <pixpool/pool.hpp>
+
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+namespace {
+
+using pixpool::Pool;
+using pixpool::PoolOptions;
+using pixpool::StartMethod;
+
+PoolOptions spawn_options(const std::string& config) {
+    PoolOptions options;
+    options.workers = 2;
+    options.start_method = StartMethod::Spawn;
+    options.spawn_worker = "greeter";
+    options.spawn_config = config;
+    return options;
+}
+
+/// Keeps OpenCV's thread pool and an async logger busy while the test runs.
+class BusyThreadedHost {
+public:
+    BusyThreadedHost() {
+        cv::setNumThreads(4);
+        cv::Mat big(2000, 2000, CV_8UC3, cv::Scalar(1, 2, 3)), out;
+        cv::GaussianBlur(big, out, cv::Size(0, 0), 5);  // runs on OpenCV's worker threads
+        spdlog::init_thread_pool(1024, 1);
+        auto sink = std::make_shared<spdlog::sinks::null_sink_mt>();
+        logger_ = std::make_shared<spdlog::async_logger>("host", sink, spdlog::thread_pool());
+        chatter_ = std::thread([this] {
+            while (!stop_) logger_->info("host is busy");
+        });
+    }
+    ~BusyThreadedHost() {
+        stop_ = true;
+        chatter_.join();
+        spdlog::shutdown();
+    }
+
+private:
+    std::shared_ptr<spdlog::async_logger> logger_;
+    std::atomic<bool> stop_{false};
+    std::thread chatter_;
+};
+
+TEST(PoolSpawn, ThreadedHostRunsFiftyPoolsInARowWithoutHanging) {
+    BusyThreadedHost host;
+    for (int round = 0; round < 50; ++round) {
+        Pool pool(spawn_options("hello #" + std::to_string(round) + " "));
+        auto results = pool.map({"a", "b", "c", "d"});
+        ASSERT_EQ(results.size(), 4u);
+        for (const auto& r : results) {
+            ASSERT_TRUE(r.ok()) << r.value;
+            EXPECT_EQ(r.value.rfind("hello #" + std::to_string(round) + " ", 0), 0u) << r.value;
+        }
+    }
+}
+
+TEST(PoolSpawn, CrashesAreReportedAsWithFork) {
+    Pool pool(spawn_options(""));
+    auto results = pool.map({"ok", "crash", "ok"});
+    EXPECT_TRUE(results[0].ok());
+    EXPECT_EQ(results[1].status, pixpool::Status::Crashed);
+    EXPECT_NE(results[1].value.find("SIGSEGV"), std::string::npos) << results[1].value;
+    EXPECT_TRUE(results[2].ok());
+}
+
+TEST(PoolSpawn, AnUnknownWorkerNameIsRefused) {
+    PoolOptions options = spawn_options("");
+    options.spawn_worker = "nobody";
+    EXPECT_THROW(Pool pool(options), pixpool::PoolError);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    pixpool::register_spawned_worker("greeter", [](const std::string& config, int) -> pixpool::Handler {
+        return [config](const std::string& payload) {
+            if (payload == "crash") ::raise(SIGSEGV);
+            return config + payload;
+        };
+    });
+    pixpool::run_if_spawned_worker();
+    testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
