@@ -1,0 +1,63 @@
+/// One file through the whole job: read, filter chain, atomic write.
+
+#include "test_util.hpp"
+
+#include <pixpool/image_job.hpp>
+
+#include <opencv2/imgcodecs.hpp>
+
+namespace pixpool {
+namespace {
+
+namespace fs = std::filesystem;
+using test_util::sample;
+using test_util::TempDir;
+
+std::string error_of(const ImageTask& task) {
+    return test_util::error_of<ImageError>([&] { process_image(task, filters::Chain{}, OutputOptions{}); });
+}
+
+TEST(ProcessImage, WritesDecodableOutputOfTheSameSize) {
+    TempDir dir;
+    for (const char* name : {"coffee.jpg", "chelsea.png", "rocket.webp", "camera.png"}) {
+        const cv::Mat input = cv::imread(sample(name), cv::IMREAD_UNCHANGED);
+        const ImageTask task{sample(name), dir / (std::string("out/") + name)};
+        const ImageOutcome outcome = process_image(task, filters::Chain{}, OutputOptions{});
+        const cv::Mat output = cv::imread(task.output, cv::IMREAD_UNCHANGED);
+        ASSERT_FALSE(output.empty()) << name;
+        EXPECT_EQ(output.size(), input.size()) << name;
+        EXPECT_EQ(output.channels(), input.channels()) << name;
+        EXPECT_EQ(outcome.width, input.cols);
+        EXPECT_EQ(outcome.height, input.rows);
+        EXPECT_GT(outcome.decode_ms, 0) << name;
+        EXPECT_GT(outcome.encode_ms, 0) << name;
+        EXPECT_GE(outcome.filter_ms, 0) << name;
+    }
+}
+
+TEST(ProcessImage, ConvertsFormatByOutputExtension) {
+    TempDir dir;
+    OutputOptions options;
+    options.quality = 80;
+    const ImageTask task{sample("chelsea.png"), dir / "chelsea.jpg"};
+    process_image(task, filters::Chain{}, options);
+    const std::string bytes = test_util::read_bytes(task.output);
+    ASSERT_GE(bytes.size(), 3u);
+    EXPECT_EQ(bytes.substr(0, 3), "\xff\xd8\xff");  // a JPEG, not a renamed PNG
+}
+
+TEST(ProcessImage, CorruptFileNamesTheFileAndWritesNothing) {
+    TempDir dir;
+    const ImageTask task{sample("corrupt.jpg"), dir / "corrupt.jpg"};
+    EXPECT_EQ(error_of(task), task.input + ": cannot decode (not an image or unsupported format)");
+    EXPECT_FALSE(fs::exists(task.output));
+}
+
+TEST(ProcessImage, MissingInputAndFolderInput) {
+    TempDir dir;
+    EXPECT_EQ(error_of({dir / "none.png", dir / "o.png"}), dir / "none.png" + ": cannot read: No such file or directory");
+    EXPECT_EQ(error_of({dir.path().string(), dir / "o.png"}), dir.path().string() + ": is a directory");
+}
+
+}  // namespace
+}  // namespace pixpool
