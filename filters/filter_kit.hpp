@@ -54,11 +54,30 @@ cv::Mat on_colour(const cv::Mat& image, const ImageOp& op);
 /// (a lookup table for 8- and 16-bit); alpha is kept.
 cv::Mat apply_curve(const cv::Mat& image, const std::function<double(double)>& curve);
 
+/// Each BGR pixel multiplied by a 3x3 matrix (rows: out B, G, R), alpha kept.
+cv::Mat colour_matrix(const cv::Mat& image, const cv::Matx33d& matrix);
+
+/// Counts of every colour value (alpha excluded): 256 bins for 8-bit, 65536 for 16-bit.
+std::vector<double> histogram(const cv::Mat& image);
+
 /// One-channel luma of the colour channels, same depth (a 1-channel image is returned as is).
 cv::Mat luma(const cv::Mat& image);
 
 /// A 1-channel result given back with the input's alpha: BGRA in, the grey
 /// value replicated into B, G, R with the original alpha; otherwise as is.
 cv::Mat with_alpha_of(const cv::Mat& source, const cv::Mat& gray);
+
+// ---- parameters shared by several filters ----------------------------------
+/// "fill": the colour of new pixels (rotate, pad).
+Param fill_param();
+/// The fill colour in the image's own scale; "transparent" on an image without
+/// alpha is black.
+cv::Scalar fill_colour(const std::string& fill, const cv::Mat& image);
+/// The fill colour for kit::premultiplied's CV_32FC4 working image.
+cv::Scalar premultiplied_fill(const std::string& fill);
+
+/// "interpolation": nearest, linear, cubic, area, lanczos (and auto when allow_auto).
+Param interpolation_param(const std::string& default_value, bool allow_auto);
+int interpolation_flag(const std::string& interpolation);
 
 }  // namespace pixpool::filters::kit

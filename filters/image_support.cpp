@@ -97,6 +97,28 @@ cv::Mat apply_curve(const cv::Mat& image, const std::function<double(double)>& c
     });
 }
 
+cv::Mat colour_matrix(const cv::Mat& image, const cv::Matx33d& matrix) {
+    return on_colour(image, [&](const cv::Mat& colour) {
+        cv::Mat out;
+        cv::transform(colour, out, matrix);
+        return out;
+    });
+}
+
+std::vector<double> histogram(const cv::Mat& image) {
+    std::vector<double> counts(static_cast<size_t>(full_scale(image.depth())) + 1, 0.0);
+    const int channels = image.channels(), colours = channels == 4 ? 3 : channels;
+    for (int y = 0; y < image.rows; ++y) {
+        for (int x = 0; x < image.cols; ++x) {
+            for (int c = 0; c < colours; ++c) {
+                const int offset = x * channels + c;
+                counts[image.depth() == CV_8U ? image.ptr<uchar>(y)[offset] : image.ptr<ushort>(y)[offset]] += 1;
+            }
+        }
+    }
+    return counts;
+}
+
 cv::Mat luma(const cv::Mat& image) {
     if (image.channels() == 1) return image;
     cv::Mat gray;
@@ -111,6 +133,42 @@ cv::Mat with_alpha_of(const cv::Mat& source, const cv::Mat& gray) {
     cv::Mat out;
     cv::merge(std::vector<cv::Mat>{gray, gray, gray, alpha}, out);
     return out;
+}
+
+Param fill_param() {
+    return choice("fill", "colour of the new pixels; transparent needs an alpha channel (else black)", "black",
+                  {"black", "white", "gray", "transparent"});
+}
+
+cv::Scalar premultiplied_fill(const std::string& fill) {
+    if (fill == "white") return cv::Scalar::all(1.0);
+    if (fill == "gray") return cv::Scalar(0.5, 0.5, 0.5, 1.0);
+    if (fill == "transparent") return cv::Scalar::all(0.0);
+    return cv::Scalar(0, 0, 0, 1.0);
+}
+
+cv::Scalar fill_colour(const std::string& fill, const cv::Mat& image) {
+    const cv::Scalar normalised = premultiplied_fill(fill);  // opaque fills equal their straight colour
+    cv::Scalar out = normalised * full_scale(image.depth());
+    if (image.channels() != 4 && fill == "transparent") out = cv::Scalar::all(0);
+    return out;
+}
+
+Param interpolation_param(const std::string& default_value, bool allow_auto) {
+    std::vector<std::string> choices = {"nearest", "linear", "cubic", "area", "lanczos"};
+    if (allow_auto) choices.insert(choices.begin(), "auto");
+    return choice("interpolation",
+                  std::string(allow_auto ? "auto: area when shrinking, cubic when enlarging; " : "") +
+                      "nearest keeps hard pixels, lanczos is sharpest",
+                  default_value, choices);
+}
+
+int interpolation_flag(const std::string& interpolation) {
+    if (interpolation == "nearest") return cv::INTER_NEAREST;
+    if (interpolation == "cubic") return cv::INTER_CUBIC;
+    if (interpolation == "area") return cv::INTER_AREA;
+    if (interpolation == "lanczos") return cv::INTER_LANCZOS4;
+    return cv::INTER_LINEAR;
 }
 
 }  // namespace pixpool::filters::kit

@@ -32,10 +32,15 @@ Param choice(std::string name, std::string help, std::string default_value,
 
 std::string format_number(double value) {
     if (value == 0) value = 0;  // no "-0"
-    char buffer[64];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    (void)error;  // 64 characters always fit a double
-    return std::string(buffer, end);
+    // Whole numbers as integers ("100000", not to_chars' shorter "1e+05").
+    if (value == std::floor(value) && std::abs(value) < 1e15) return std::to_string(static_cast<long long>(value));
+    // Plain decimals ("0.0001") read better than the shortest form ("1e-04")
+    // unless they get long; both read back as the same double.
+    char buffer[400];
+    auto fixed = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+    if (fixed.ec == std::errc() && fixed.ptr - buffer <= 12) return std::string(buffer, fixed.ptr);
+    auto general = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, general.ptr);
 }
 
 [[noreturn]] void fail(const std::string& filter, const std::string& what) {

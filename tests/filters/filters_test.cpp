@@ -22,6 +22,13 @@ cv::Mat run(const std::string& spec, const cv::Mat& image) { return pf::parse_st
 std::string example_spec(const pf::Filter& filter) {
     static const std::map<std::string, std::string> examples = {
         {"gaussian_blur", "gaussian_blur:sigma=15"},
+        {"resize", "resize:width=50"},
+        {"crop", "crop:width=40,height=30,gravity=center"},
+        {"rotate", "rotate:angle=30"},
+        {"pixelate", "pixelate:block=6,x=10,y=5,width=40"},
+        {"pad", "pad:all=3,left=5,fill=transparent"},
+        {"auto_orient", "auto_orient:orientation=6"},
+        {"denoise", "denoise:search=11"},
     };
     auto it = examples.find(filter.name);
     return it == examples.end() ? filter.name : it->second;
@@ -30,6 +37,8 @@ std::string example_spec(const pf::Filter& filter) {
 /// Channels a filter gives for an input with `channels` (most keep them).
 int expected_channels(const std::string& name, int channels) {
     if (name == "grayscale") return channels == 4 ? 4 : 1;
+    if (name == "canny" || name == "sobel" || name == "laplacian" || name == "threshold") return 1;
+    if (name == "sepia" && channels == 1) return 3;
     return channels;
 }
 
@@ -86,7 +95,8 @@ TEST(AllFilters, RefuseUnsupportedTypes) {
 
 TEST(Blurs, KeepTheMean) {
     const cv::Mat photo = pf::testing::sample_photo();
-    for (const char* spec : {"gaussian_blur:sigma=3", "gaussian_blur:sigma=30", "box_blur:size=9"}) {
+    for (const char* spec : {"gaussian_blur:sigma=3", "gaussian_blur:sigma=30", "box_blur:size=9",
+                             "motion_blur:length=21,angle=30", "pixelate:block=16"}) {
         const cv::Scalar before = cv::mean(photo), after = cv::mean(run(spec, photo));
         for (int c = 0; c < 3; ++c) EXPECT_NEAR(before[c], after[c], 1.0) << spec << " channel " << c;
     }
@@ -96,7 +106,8 @@ TEST(Blurs, AlphaEdgesAreNotDarkened) {
     for (int depth : {CV_8U, CV_16U}) {
         const double full = depth == CV_8U ? 255 : 65535;
         for (const char* spec : {"gaussian_blur:sigma=4", "gaussian_blur:sigma=20", "box_blur:size=9",
-                                 "median_blur:size=5"}) {
+                                 "median_blur:size=5", "motion_blur:length=9", "resize:width=23",
+                                 "rotate:angle=10,fill=transparent", "pixelate:block=5"}) {
             const cv::Mat out = run(spec, white_on_transparent(depth));
             ASSERT_EQ(out.type(), CV_MAKETYPE(depth, 4)) << spec;
             std::vector<cv::Mat> channels;

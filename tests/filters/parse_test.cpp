@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <set>
+#include <iomanip>
 #include <sstream>
 
 namespace pf = pixpool::filters;
@@ -22,10 +23,14 @@ std::string error_of(const std::string& spec) {
     return "";
 }
 
+/// Numbers as the messages write them: integers plainly, others in fixed notation.
 std::string number_text(double value) {
+    if (value == std::floor(value)) return std::to_string(static_cast<long long>(value));
     std::ostringstream out;
-    out << value;
-    return out.str();
+    out << std::fixed << std::setprecision(6) << value;
+    std::string text = out.str();
+    text.erase(text.find_last_not_of('0') + 1);
+    return text;
 }
 
 }  // namespace
@@ -124,13 +129,18 @@ TEST(Validation, NumericParametersRejectOutOfRange) {
         for (const auto& param : filter.params) {
             if (param.type != pf::ParamType::Integer && param.type != pf::ParamType::Number) continue;
             const std::string kind = param.type == pf::ParamType::Integer ? "an integer" : "a number";
-            const std::string expected = filter.name + ": " + param.name + " must be " + kind + " in [" +
-                                         number_text(param.min) + ", " + number_text(param.max) + "], got '";
+            const std::string expected = filter.name + ": " + param.name + " must be " + kind + " in [";
             const double step = param.type == pf::ParamType::Integer ? 1 : std::max(1e-3, std::abs(param.min) * 0.01);
             for (const std::string& bad : {number_text(param.min - step), number_text(param.max + step), std::string("abc"),
-                                          std::string("nan"), std::string("")}) {
+                                           std::string("nan"), std::string("")}) {
                 const std::string spec = filter.name + ":" + param.name + "=" + bad;
-                EXPECT_EQ(error_of(spec), expected + bad + "'") << spec;
+                const std::string error = error_of(spec), ending = "], got '" + bad + "'";
+                ASSERT_EQ(error.rfind(expected, 0), 0u) << spec << ": " << error;
+                ASSERT_GT(error.size(), ending.size()) << spec << ": " << error;
+                EXPECT_EQ(error.substr(error.size() - ending.size()), ending) << spec << ": " << error;
+                // The range shown reads back as the declared one.
+                const std::string range = error.substr(expected.size(), error.size() - expected.size() - ending.size());
+                EXPECT_EQ(range, number_text(param.min) + ", " + number_text(param.max)) << spec << ": " << error;
             }
             ++checked;
         }
