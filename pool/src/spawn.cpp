@@ -1,7 +1,7 @@
 /// StartMethod::Spawn: workers are this same executable, started afresh with
 /// posix_spawn, so a host that already runs threads never forks a copy of
 /// itself mid-lock. The spawned process finds out what it is from one
-/// environment variable, PIXPOOL_SPAWNED_WORKER="NAME:SLOT:MASTER_PID:FD",
+/// environment variable, PIXPOOL_SPAWNED_WORKER="NAME:SLOT:MASTER_PID:FD:MAX_MEMORY",
 /// reads its config as the first frame on FD, and serves tasks.
 
 #include "frames.hpp"
@@ -48,16 +48,18 @@ void register_spawned_worker(const std::string& name, SpawnedWorker make) {
 void run_if_spawned_worker() {
     const char* value = std::getenv(kEnvName);
     if (!value) return;
-    std::string name, slot, master, fd;
+    std::string name, slot, master, fd, memory;
     std::istringstream fields(value);
     std::getline(fields, name, ':');
     std::getline(fields, slot, ':');
     std::getline(fields, master, ':');
     std::getline(fields, fd, ':');
+    std::getline(fields, memory, ':');
     ::unsetenv(kEnvName);  // the worker's own children are not workers
     int socket = std::atoi(fd.c_str());
     pid_t master_pid = std::atoi(master.c_str());
     detail::set_up_worker_signals(master_pid);
+    detail::limit_worker_memory(std::strtoull(memory.c_str(), nullptr, 10));
     detail::serve(socket, master_pid, [&]() -> Handler {
         auto it = spawned_workers().find(name);
         if (it == spawned_workers().end()) throw PoolError("no spawned worker registered as '" + name + "'");
@@ -80,7 +82,8 @@ StartedWorker spawn_worker(int slot, const PoolOptions& options) {
     // dup2 onto a different number clears close-on-exec in the child only.
     int child_fd = fds[1] == 100 ? 101 : 100;
     std::string env_entry = std::string(kEnvName) + "=" + options.spawn_worker + ":" + std::to_string(slot) + ":" +
-                            std::to_string(::getpid()) + ":" + std::to_string(child_fd);
+                            std::to_string(::getpid()) + ":" + std::to_string(child_fd) + ":" +
+                            std::to_string(options.max_memory_bytes);
     std::vector<char*> env;
     for (char** e = environ; *e; ++e) {
         if (std::strncmp(*e, kEnvName, std::strlen(kEnvName)) != 0) env.push_back(*e);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,12 @@ std::string reply(Reply kind, std::uint64_t task_id, const std::string& text) {
 }
 
 }  // namespace
+
+void limit_worker_memory(std::size_t bytes) {
+    if (bytes == 0) return;
+    rlimit limit{static_cast<rlim_t>(bytes), static_cast<rlim_t>(bytes)};
+    ::setrlimit(RLIMIT_DATA, &limit);
+}
 
 void set_up_worker_signals(pid_t master) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -114,6 +121,7 @@ StartedWorker start_worker(int slot, const PoolOptions& options) {
         forget_master_sockets_in_child();
         set_up_worker_signals(master);
         serve(fds[1], master, [&]() {
+            limit_worker_memory(options.max_memory_bytes);
             if (options.initializer) options.initializer(slot);
             return options.handler;
         });

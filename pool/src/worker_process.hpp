@@ -29,6 +29,9 @@ struct StartedWorker {
 /// decides), other signals default, nothing blocked, death with the master.
 void set_up_worker_signals(pid_t master);
 
+/// Caps the worker's memory (RLIMIT_DATA); 0 leaves it alone.
+void limit_worker_memory(std::size_t bytes);
+
 /// Spawns one worker for `slot` (StartMethod::Spawn); see spawn.cpp.
 StartedWorker spawn_worker(int slot, const PoolOptions& options);
 

@@ -106,6 +106,23 @@ TEST(PoolFaults, WorkerKilledFromOutsideMidBatchCostsOneTask) {
     EXPECT_EQ(ok, 19);
 }
 
+TEST(PoolFaults, AnAllocationPastTheMemoryLimitFailsThatTaskOnly) {
+    PoolOptions options = options_with(1);
+    options.max_memory_bytes = 512u << 20;
+    options.handler = [](const std::string& payload) {
+        std::size_t megabytes = std::stoul(payload);
+        std::vector<char> block(megabytes << 20, 1);  // touches every page
+        return std::to_string(block.size() >> 20);
+    };
+    Pool pool(options);
+    auto results = pool.map({"16", "2048", "32"});
+    EXPECT_TRUE(results[0].ok());
+    EXPECT_EQ(results[1].status, Status::Failed);
+    EXPECT_NE(results[1].value.find("bad_alloc"), std::string::npos) << results[1].value;
+    EXPECT_TRUE(results[2].ok()) << "the same worker goes on";
+    EXPECT_EQ(results[0].pid, results[2].pid);
+}
+
 TEST(PoolFaults, WorkersThatKeepDyingAtStartStopThePoolWithOneError) {
     PoolOptions options = options_with(2);
     options.initializer = [](int) { throw std::runtime_error("no licence for codec"); };

@@ -81,6 +81,11 @@ struct PoolOptions {
     std::size_t max_tasks_per_worker = 0;  ///< 0: no limit; else a worker is replaced after this many
     double timeout_seconds = 0;         ///< 0: none; else a task running longer is killed
     int retries = 0;                    ///< extra attempts, on a fresh worker, for a task whose worker crashed
+    /// 0: no limit. Else each worker's data segment and anonymous memory are
+    /// capped (RLIMIT_DATA), so a runaway allocation fails inside the handler
+    /// (std::bad_alloc, or the library's own error) and becomes that task's
+    /// error instead of exhausting the machine.
+    std::size_t max_memory_bytes = 0;
     /// How many workers may die before taking any task (e.g. an initializer
     /// that throws) before the pool gives up with PoolError. 0: 2 * workers + 2.
     int crash_budget = 0;
