@@ -4,6 +4,7 @@
 
 #include <pixpool/image_job.hpp>
 
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 namespace pixpool {
@@ -57,6 +58,29 @@ TEST(ProcessImage, MissingInputAndFolderInput) {
     TempDir dir;
     EXPECT_EQ(error_of({dir / "none.png", dir / "o.png"}), dir / "none.png" + ": cannot read: No such file or directory");
     EXPECT_EQ(error_of({dir.path().string(), dir / "o.png"}), dir.path().string() + ": is a directory");
+}
+
+TEST(ProcessImage, RealChainChangesPixelsNotSize) {
+    TempDir dir;
+    const ImageTask task{sample("chelsea.png"), dir / "chelsea.png"};
+    process_image(task, filters::Chain::parse({"invert"}), OutputOptions{});
+    const cv::Mat input = cv::imread(task.input, cv::IMREAD_UNCHANGED);
+    const cv::Mat output = cv::imread(task.output, cv::IMREAD_UNCHANGED);
+    ASSERT_EQ(output.size(), input.size());
+    cv::Mat expected;
+    cv::bitwise_not(input, expected);
+    EXPECT_EQ(cv::norm(expected, output, cv::NORM_INF), 0);  // PNG: lossless
+}
+
+TEST(ProcessImage, FilterErrorIsNamedAfterTheFile) {
+    // A float PFM decodes to 32-bit float, which no filter takes.
+    TempDir dir;
+    const std::string input = dir / "float.pfm";
+    ASSERT_TRUE(cv::imwrite(input, cv::Mat(4, 4, CV_32FC3, cv::Scalar::all(0.5))));
+    const std::string message = test_util::error_of<ImageError>(
+        [&] { process_image({input, dir / "o.png"}, filters::Chain::parse({"invert"}), OutputOptions{}); });
+    EXPECT_EQ(message.rfind(input + ": invert: ", 0), 0u) << message;
+    EXPECT_FALSE(fs::exists(dir / "o.png"));
 }
 
 }  // namespace
