@@ -13,18 +13,19 @@ namespace {
 cv::Mat apply(const cv::Mat& image, const Values& values) {
     const double sigma = values.number("sigma");
     const double amount = values.number("amount");
-    const double scale = kit::full_scale(image.depth());
-    const double threshold = values.number("threshold") / 255.0 * scale;
+    const double threshold = values.number("threshold") / 255.0 * kit::full_scale(image.depth());
     return kit::on_colour(image, [&](const cv::Mat& colour) {
-        cv::Mat source;
-        colour.convertTo(source, CV_32F);
-        cv::Mat detail = source - gaussian(source, sigma, 0, GaussianPrecision::Auto);
-        if (threshold > 0) {
-            cv::Mat small = cv::abs(detail) < threshold;
-            detail.setTo(0, small);
-        }
+        // Everything stays in the image's depth: (1 + amount) * in - amount * blur
+        // is one saturating pass, and full-size float temporaries would cost
+        // more in memory traffic than the blur itself.
+        const cv::Mat blurred = gaussian(colour, sigma, 0, GaussianPrecision::Auto);
         cv::Mat out;
-        cv::Mat(source + amount * detail).convertTo(out, colour.depth());
+        cv::addWeighted(colour, 1.0 + amount, blurred, -amount, 0.0, out);
+        if (threshold > 0) {
+            cv::Mat difference;
+            cv::absdiff(colour, blurred, difference);
+            colour.copyTo(out, difference < threshold);
+        }
         return out;
     });
 }

@@ -94,3 +94,15 @@ TEST(GaussianBlur, BordersStayClose) {
     // Borders are reflected on the small grid rather than the full one: close, not exact.
     EXPECT_GE(cv::PSNR(blur(photo, 30), reference(photo, 30)), 40.0);
 }
+
+/// precision=fast trades accuracy for speed from sigma 6: looser, but still close.
+TEST(GaussianBlur, FastPrecisionIsClose) {
+    const cv::Mat photo = pf::testing::sample_photo();
+    EXPECT_GE(pf::gaussian_factor(6, 0, pf::GaussianPrecision::Fast), 2);
+    for (double sigma : {6.0, 20.0}) {
+        const cv::Rect inside = interior(photo, sigma);
+        const cv::Mat fast = blur(photo, sigma, "fast")(inside), exact = reference(photo, sigma)(inside);
+        EXPECT_LE(max_difference(fast, exact), 6.0) << sigma;
+        EXPECT_GE(cv::PSNR(fast, exact), 40.0) << sigma;
+    }
+}
