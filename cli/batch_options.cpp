@@ -42,12 +42,19 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
     command.add_option("--retries", b.retries, "extra tries, on a fresh worker, for a file whose worker crashed")
         ->capture_default_str()
         ->check(CLI::Range(0, 10));
+    command.add_option("--max-memory", b.max_memory_mb,
+                       "MB of memory each worker may allocate (RLIMIT_DATA); past it that file fails (0: no limit)")
+        ->check(CLI::Range(0, 1 << 30));
+    command.add_option("--start-method", flags.start_method,
+                       "fork (default), or spawn: workers start as fresh processes (what a threaded host needs)")
+        ->check(CLI::IsMember({"fork", "spawn"}));
     command.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error or off (default: warn, info with --log-dir)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     command.add_option("--log-dir", flags.log_dir, "one log file per worker here, worker-ID.log (default: stderr)");
 }
 
 void finish_batch_flags(BatchFlags& flags) {
+    flags.batch.start_method = flags.start_method == "spawn" ? StartMethod::Spawn : StartMethod::Fork;
     LogConfig& log = flags.batch.log;
     log.level = !flags.log_level.empty() ? flags.log_level : flags.log_dir.empty() ? "warn" : "info";
     if (!flags.log_dir.empty()) {

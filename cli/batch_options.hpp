@@ -12,6 +12,7 @@ struct BatchFlags {
     BatchOptions batch;
     std::string log_level;  ///< empty: "info" with --log-dir, else "warn"
     std::string log_dir;
+    std::string start_method = "fork";
 };
 
 /// Adds INPUT..., -r, -o, --prefix, --format, --quality, -j, --inline,

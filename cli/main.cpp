@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 
+#include <pixpool/batch.hpp>
 #include <pixpool/filters.hpp>
 #include <pixpool/pool.hpp>
 
@@ -13,6 +14,7 @@
 using namespace pixpool::cli;
 
 int main(int argc, char** argv) {
+    pixpool::serve_if_spawned_image_worker();  // returns at once unless spawned as a worker
     CLI::App app{"pixpool: batch image processing on a pool of worker processes, one per CPU core"};
     app.set_version_flag("--version", std::string("pixpool ") + PIXPOOL_VERSION);
     app.require_subcommand(1);

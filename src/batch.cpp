@@ -5,6 +5,7 @@
 
 #include <pixpool/batch.hpp>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -133,6 +134,27 @@ void run_inline(const BatchOptions& options, const filters::Chain& chain, std::v
     }
 }
 
+constexpr const char* kSpawnedWorkerName = "pixpool.image";
+
+/// What a worker needs to know, for Spawn, where nothing is inherited.
+std::string encode_worker_config(const BatchOptions& options) {
+    nlohmann::json config = {
+        {"filters", options.filter_specs},
+        {"output", {{"format", options.output.format}, {"quality", options.output.quality},
+                    {"prefix", options.output.prefix}}},
+        {"log", {{"level", options.log.level}, {"pattern", options.log.pattern},
+                 {"file_template", options.log.file_template}}},
+    };
+    return config.dump();
+}
+
+/// Sets up this process as worker `worker_id`: OpenCV threads off, its own logger.
+void start_image_worker(const LogConfig& log, int worker_id) {
+    prepare_worker_process();
+    make_process_logger(log, std::to_string(worker_id));
+    spdlog::debug("worker ready");
+}
+
 void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
                  const std::vector<std::size_t>& order, const std::function<void(const FileReport&)>& on_file,
                  int workers) {
@@ -141,12 +163,12 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
     pool_options.timeout_seconds = options.timeout_seconds;
     pool_options.retries = options.retries;
     pool_options.interrupts = options.interrupts;
+    pool_options.max_memory_bytes = options.max_memory_mb << 20;
+    pool_options.start_method = options.start_method;
+    pool_options.spawn_worker = kSpawnedWorkerName;
+    pool_options.spawn_config = encode_worker_config(options);
     const LogConfig log = options.log;
-    pool_options.initializer = [log](int worker_id) {
-        prepare_worker_process();
-        make_process_logger(log, std::to_string(worker_id));
-        spdlog::debug("worker ready");
-    };
+    pool_options.initializer = [log](int worker_id) { start_image_worker(log, worker_id); };
     pool_options.handler = [&chain, &options](const std::string& payload) {
         return handle_task(payload, chain, options.output);
     };
@@ -162,6 +184,24 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
 }
 
 }  // namespace
+
+void serve_if_spawned_image_worker() {
+    register_spawned_worker(kSpawnedWorkerName, [](const std::string& bytes, int worker_id) -> Handler {
+        nlohmann::json config = nlohmann::json::parse(bytes);
+        LogConfig log;
+        log.level = config["log"]["level"];
+        log.pattern = config["log"]["pattern"];
+        log.file_template = config["log"]["file_template"];
+        OutputOptions output;
+        output.format = config["output"]["format"];
+        output.quality = config["output"]["quality"];
+        output.prefix = config["output"]["prefix"];
+        auto chain = filters::Chain::parse(config["filters"].get<std::vector<std::string>>());
+        start_image_worker(log, worker_id);
+        return [chain, output](const std::string& payload) { return handle_task(payload, chain, output); };
+    });
+    run_if_spawned_worker();
+}
 
 BatchReport run_batch(const BatchOptions& options, const std::function<void(const FileReport&)>& on_file) {
     const filters::Chain chain = filters::Chain::parse(options.filter_specs);

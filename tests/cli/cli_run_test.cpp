@@ -81,21 +81,26 @@ TEST(CliRun, EveryWorkerWritesItsOwnLogWithItsPid) {
     EXPECT_EQ(lines_naming_files, kGoodSamples.size());
 }
 
-TEST(CliRun, InlineAndPoolWriteTheSamePixels) {
-    Scratch a, b;
+TEST(CliRun, InlineForkAndSpawnWriteTheSamePixels) {
+    Scratch a, b, c;
     std::vector<std::string> args = {"run", (kSamples / "camera.png").string(), (kSamples / "chelsea.png").string(),
                                      "-f", "gaussian_blur:sigma=4", "-f", "sharpen"};
-    auto inline_args = args, pool_args = args;
+    auto inline_args = args, fork_args = args, spawn_args = args;
     inline_args.insert(inline_args.end(), {"-o", a.path().string(), "--inline"});
-    pool_args.insert(pool_args.end(), {"-o", b.path().string()});
+    fork_args.insert(fork_args.end(), {"-o", b.path().string()});
+    spawn_args.insert(spawn_args.end(), {"-o", c.path().string(), "--start-method", "spawn"});
     ASSERT_EQ(run_pixpool(inline_args).status, 0);
-    ASSERT_EQ(run_pixpool(pool_args).status, 0);
+    ASSERT_EQ(run_pixpool(fork_args).status, 0);
+    Outcome spawned = run_pixpool(spawn_args);
+    ASSERT_EQ(spawned.status, 0) << spawned.out << spawned.err;
     for (const char* name : {"camera.png", "chelsea.png"}) {
         cv::Mat x = cv::imread((a / name).string(), cv::IMREAD_UNCHANGED);
-        cv::Mat y = cv::imread((b / name).string(), cv::IMREAD_UNCHANGED);
         ASSERT_FALSE(x.empty());
-        ASSERT_EQ(x.size(), y.size());
-        EXPECT_EQ(cv::norm(x, y, cv::NORM_INF), 0) << name;
+        for (const Scratch* other : {&b, &c}) {
+            cv::Mat y = cv::imread((*other / name).string(), cv::IMREAD_UNCHANGED);
+            ASSERT_EQ(x.size(), y.size()) << name;
+            EXPECT_EQ(cv::norm(x, y, cv::NORM_INF), 0) << name;
+        }
     }
 }
 

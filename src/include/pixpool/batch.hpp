@@ -32,6 +32,11 @@ struct BatchOptions {
     double timeout_seconds = 0;             ///< per file; 0: none
     int retries = 1;                        ///< extra tries for a file whose worker crashed
     LogConfig log;
+    std::size_t max_memory_mb = 0;          ///< per worker (RLIMIT_DATA); 0: none; not applied inline
+    /// Fork (the default) from a program with no threads, like the CLI;
+    /// Spawn from a host that already runs threads (then call
+    /// serve_if_spawned_image_worker() first thing in main()).
+    StartMethod start_method = StartMethod::Fork;
     /// Incremented by the caller's SIGINT/SIGTERM handler: 1 stops starting
     /// files and lets running ones finish; 2 kills the workers.
     const volatile std::sig_atomic_t* interrupts = nullptr;
@@ -65,6 +70,10 @@ struct BatchReport {
 /// problems are in the report. `on_file` is called as each file finishes.
 BatchReport run_batch(const BatchOptions& options,
                       const std::function<void(const FileReport&)>& on_file = {});
+
+/// For BatchOptions::start_method Spawn: call first thing in main(). In a
+/// process spawned as an image worker it serves files and never returns.
+void serve_if_spawned_image_worker();
 
 /// "ok 5, failed 1 ... 2.31 s, 2.2 images/s, 3.4 MP/s" and one line per failure.
 std::string summarize(const BatchReport& report);
