@@ -86,13 +86,22 @@ bool has_image_extension(const std::string& path) {
 
 namespace {
 
-/// An image file a folder listing should pick. Hidden files are skipped:
-/// they are editor or OS debris ("._a.jpg" from macOS) or our own temp files.
-bool is_listed_image(const fs::directory_entry& entry) {
-    std::error_code ec;
+/// Hidden entries are skipped, files and folders alike: they are editor or
+/// OS debris ("._a.jpg" from macOS, ".thumbnails/"), version control, or
+/// our own temporary files.
+bool is_hidden(const fs::directory_entry& entry) {
     const std::string name = entry.path().filename().string();
-    return !name.empty() && name.front() != '.' && entry.is_regular_file(ec) && has_image_extension(name);
+    return !name.empty() && name.front() == '.';
 }
+
+bool is_image_file(const fs::directory_entry& entry) {
+    std::error_code ec;
+    return entry.is_regular_file(ec) && has_image_extension(entry.path().filename().string());
+}
+
+/// Keeps a recursive walk out of hidden folders; a flat listing has nothing to skip.
+void skip_hidden_folder(fs::recursive_directory_iterator& it) { it.disable_recursion_pending(); }
+void skip_hidden_folder(fs::directory_iterator&) {}
 
 /// The image files of one folder. Paths come out as `dir` joined with the
 /// names found, so they read the way the user typed the folder.
@@ -101,7 +110,11 @@ void list_folder(const std::string& dir, std::vector<std::string>& found) {
     std::error_code ec;
     Iterator it(dir, fs::directory_options::skip_permission_denied, ec);
     for (; !ec && it != Iterator(); it.increment(ec)) {
-        if (is_listed_image(*it)) found.push_back(it->path().string());
+        if (is_hidden(*it)) {
+            skip_hidden_folder(it);
+        } else if (is_image_file(*it)) {
+            found.push_back(it->path().string());
+        }
     }
     // A folder the user named but that cannot be listed is not a per-file
     // problem: there is no file to blame, so stop with the folder's reason.

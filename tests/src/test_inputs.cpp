@@ -42,10 +42,12 @@ TEST(ImageExtension, CaseInsensitiveAndOnlyWhatOpenCvReads) {
 }
 
 /// tree/ b.png a.JPG notes.txt .hidden.jpg sub/ c.webp sub/deeper/ d.tif
+/// and .cache/ e.png, a hidden folder never listed.
 void make_tree(const TempDir& dir) {
     fs::create_directories(dir.path() / "tree/sub/deeper");
+    fs::create_directories(dir.path() / "tree/.cache");
     for (const char* name : {"tree/b.png", "tree/a.JPG", "tree/notes.txt", "tree/.hidden.jpg",
-                             "tree/sub/c.webp", "tree/sub/deeper/d.tif"}) {
+                             "tree/sub/c.webp", "tree/sub/deeper/d.tif", "tree/.cache/e.png"}) {
         test_util::write_bytes(dir / name, "x");
     }
 }
