@@ -13,6 +13,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <malloc.h>
+
 #include <map>
 
 namespace pf = pixpool::filters;
@@ -79,6 +81,17 @@ BENCHMARK(gaussian_opencv)->Arg(1)->Arg(3)->Arg(10)->Arg(30)->Unit(benchmark::kM
 
 int main(int argc, char** argv) {
     cv::setNumThreads(0);  // single-threaded: what one pool worker gets
+    // Keep freed memory in the heap. By default glibc maps every image-sized
+    // buffer afresh and unmaps it on free, and on a VM whose fresh pages are
+    // slow to fault in (this one: ~6 ms per MB) that cost swamps the filters
+    // themselves and varies run to run. Both pixpool and the OpenCV
+    // references get the same allocator. Pass --fresh-pages to keep glibc's default.
+    bool fresh_pages = false;
+    for (int i = 1; i < argc; ++i) fresh_pages |= std::string(argv[i]) == "--fresh-pages";
+    if (!fresh_pages) {
+        mallopt(M_MMAP_MAX, 0);
+        mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    }
     benchmark::Initialize(&argc, argv);
     photo();  // build the image before timing starts
     register_filters();
