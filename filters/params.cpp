@@ -206,7 +206,7 @@ std::string describe_filters() {
         out += filter.name + "\n    " + filter.help + "\n";
         for (const auto& param : filter.params) {
             out += "    " + param.name + ": " + accepted(param);
-            out += param.default_value.empty() ? ", optional" : ", default " + param.default_value;
+            out += param.default_value.empty() ? "; optional" : "; default " + param.default_value;
             out += "\n        " + param.help + "\n";
         }
         out += "\n";

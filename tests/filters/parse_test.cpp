@@ -183,3 +183,18 @@ TEST(Validation, UnknownParameterListsParameters) {
         for (const auto& param : filter.params) EXPECT_NE(error.find(param.name), std::string::npos) << error;
     }
 }
+
+/// Canonical text parses back to itself, for every filter that parses with its defaults.
+TEST(Parse, TextRoundTrips) {
+    int checked = 0;
+    for (const auto& filter : pf::registry()) {
+        if (!error_of(filter.name).empty()) continue;  // needs arguments (resize, crop)
+        const std::string text = pf::parse_step(filter.name).text();
+        EXPECT_EQ(pf::parse_step(text).text(), text);
+        ++checked;
+    }
+    EXPECT_GT(checked, 20);
+    const std::string resize = pf::parse_step("resize:height=0480.0,width=640").text();
+    EXPECT_EQ(resize, "resize:width=640,height=480,fit=inside,interpolation=auto,upscale=false");
+    EXPECT_EQ(pf::parse_step(resize).text(), resize);
+}
