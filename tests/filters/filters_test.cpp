@@ -77,6 +77,25 @@ TEST(AllFilters, TakeEveryDepthAndChannelCount) {
     }
 }
 
+/// Degenerate sizes must not crash or throw anything but a FilterError.
+TEST(AllFilters, TakeTinyImages) {
+    for (const auto& filter : pf::registry()) {
+        for (const std::string& spec : {example_spec(filter), std::string("gaussian_blur:sigma=40")}) {
+            const pf::Step step = pf::parse_step(spec);
+            for (const cv::Size size : {cv::Size(1, 1), cv::Size(3, 2), cv::Size(1, 17)}) {
+                for (int channels : {1, 4}) {
+                    const cv::Mat input(size, CV_8UC(channels), cv::Scalar::all(200));
+                    try {
+                        EXPECT_FALSE(step.apply(input).empty()) << spec << " " << size;
+                    } catch (const pf::FilterError& e) {
+                        EXPECT_EQ(std::string(e.what()).rfind(step.filter->name + ": ", 0), 0u) << e.what();
+                    }
+                }
+            }
+        }
+    }
+}
+
 TEST(AllFilters, RefuseUnsupportedTypes) {
     const cv::Mat floats(8, 8, CV_32FC3, cv::Scalar(0.5, 0.5, 0.5));
     const cv::Mat two_channels(8, 8, CV_8UC2, cv::Scalar(1, 2));
