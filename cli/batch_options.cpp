@@ -42,6 +42,14 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
     command.add_option("--retries", b.retries, "extra tries, on a fresh worker, for a file whose worker crashed")
         ->capture_default_str()
         ->check(CLI::Range(0, 10));
+    command.add_option("--max-pixels", b.read.max_pixels,
+                       "refuse images whose header declares more pixels, before decoding them (0: no limit)")
+        ->capture_default_str();
+    command.add_option("--fail-on", flags.fail_on,
+                       "error (default): decoder warnings such as a truncated JPEG are reported and the file is "
+                       "written; warning: such a file fails")
+        ->check(CLI::IsMember({"warning", "error"}));
+    command.add_flag("--no-auto-orient", flags.no_auto_orient, "keep pixels as stored, ignoring the EXIF orientation");
     command.add_option("--max-memory", b.max_memory_mb,
                        "MB of memory each worker may allocate (RLIMIT_DATA); past it that file fails (0: no limit)")
         ->check(CLI::Range(0, 1 << 30));
@@ -55,6 +63,8 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
 
 void finish_batch_flags(BatchFlags& flags) {
     flags.batch.start_method = flags.start_method == "spawn" ? StartMethod::Spawn : StartMethod::Fork;
+    flags.batch.read.fail_on_warning = flags.fail_on == "warning";
+    flags.batch.read.auto_orient = !flags.no_auto_orient;
     LogConfig& log = flags.batch.log;
     log.level = !flags.log_level.empty() ? flags.log_level : flags.log_dir.empty() ? "warn" : "info";
     if (!flags.log_dir.empty()) {

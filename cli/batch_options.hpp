@@ -13,6 +13,8 @@ struct BatchFlags {
     std::string log_level;  ///< empty: "info" with --log-dir, else "warn"
     std::string log_dir;
     std::string start_method = "fork";
+    std::string fail_on = "error";
+    bool no_auto_orient = false;
 };
 
 /// Adds INPUT..., -r, -o, --prefix, --format, --quality, -j, --inline,

@@ -25,11 +25,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 /// What runs for each file, in a worker or inline: the pool sees only bytes.
-std::string handle_task(const std::string& payload, const filters::Chain& chain,
-                        const OutputOptions& output) {
+std::string handle_task(const std::string& payload, const filters::Chain& chain, const OutputOptions& output,
+                        const ReadOptions& read) {
     ImageTask task = decode_task(payload);
     try {
-        ImageOutcome outcome = process_image(task, chain, output);
+        ImageOutcome outcome = process_image(task, chain, output, read);
+        if (!outcome.warnings.empty()) spdlog::warn("{}: {}", task.input, outcome.warnings);
         spdlog::info("{} -> {} ({}x{}; decode {:.1f} ms, filter {:.1f} ms, encode {:.1f} ms)", task.input,
                      task.output, outcome.width, outcome.height, outcome.decode_ms, outcome.filter_ms,
                      outcome.encode_ms);
@@ -121,7 +122,8 @@ void run_inline(const BatchOptions& options, const filters::Chain& chain, std::v
         } else {
             auto started = Clock::now();
             try {
-                result.value = handle_task(encode_task({file.input, file.output}), chain, options.output);
+                result.value =
+                    handle_task(encode_task({file.input, file.output}), chain, options.output, options.read);
                 result.status = Status::Ok;
             } catch (const std::exception& e) {
                 result.value = e.what();
@@ -142,6 +144,8 @@ std::string encode_worker_config(const BatchOptions& options) {
         {"filters", options.filter_specs},
         {"output", {{"format", options.output.format}, {"quality", options.output.quality},
                     {"prefix", options.output.prefix}}},
+        {"read", {{"max_pixels", options.read.max_pixels}, {"fail_on_warning", options.read.fail_on_warning},
+                  {"auto_orient", options.read.auto_orient}}},
         {"log", {{"level", options.log.level}, {"pattern", options.log.pattern},
                  {"file_template", options.log.file_template}}},
     };
@@ -170,7 +174,7 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
     const LogConfig log = options.log;
     pool_options.initializer = [log](int worker_id) { start_image_worker(log, worker_id); };
     pool_options.handler = [&chain, &options](const std::string& payload) {
-        return handle_task(payload, chain, options.output);
+        return handle_task(payload, chain, options.output, options.read);
     };
     Pool pool(pool_options);
     std::vector<std::string> payloads;
@@ -196,9 +200,13 @@ void serve_if_spawned_image_worker() {
         output.format = config["output"]["format"];
         output.quality = config["output"]["quality"];
         output.prefix = config["output"]["prefix"];
+        ReadOptions read;
+        read.max_pixels = config["read"]["max_pixels"];
+        read.fail_on_warning = config["read"]["fail_on_warning"];
+        read.auto_orient = config["read"]["auto_orient"];
         auto chain = filters::Chain::parse(config["filters"].get<std::vector<std::string>>());
         start_image_worker(log, worker_id);
-        return [chain, output](const std::string& payload) { return handle_task(payload, chain, output); };
+        return [chain, output, read](const std::string& payload) { return handle_task(payload, chain, output, read); };
     });
     run_if_spawned_worker();
 }
@@ -223,6 +231,7 @@ BatchReport run_batch(const BatchOptions& options, const std::function<void(cons
     for (const FileReport& file : report.files) {
         if (file.status == Status::Ok) {
             ++report.ok;
+            report.warned += !file.outcome.warnings.empty();
             report.megapixels += file.outcome.width * double(file.outcome.height) / 1e6;
         } else if (file.status == Status::Cancelled) {
             ++report.cancelled;
@@ -240,13 +249,17 @@ std::string summarize(const BatchReport& report) {
     double seconds = std::max(report.wall_seconds, 1e-9);
     std::snprintf(rates, sizeof rates, "%.2f s, %.1f images/s, %.1f MP/s", report.wall_seconds,
                   report.ok / seconds, report.megapixels / seconds);
-    out << report.files.size() << " files: " << report.ok << " ok, " << report.failed << " failed";
+    out << report.files.size() << " files: " << report.ok << " ok";
+    if (report.warned) out << " (" << report.warned << " with warnings)";
+    out << ", " << report.failed << " failed";
     if (report.cancelled) out << ", " << report.cancelled << " not processed (interrupted)";
     out << " in " << rates;
     out << (report.workers > 0 ? " on " + std::to_string(report.workers) + " workers" : " inline") << "\n";
     for (const FileReport& file : report.files) {
         if (file.status == Status::Failed || file.status == Status::Crashed || file.status == Status::TimedOut) {
             out << "  error: " << file.error << "\n";
+        } else if (file.status == Status::Ok && !file.outcome.warnings.empty()) {
+            out << "  warning: " << file.input << ": " << file.outcome.warnings << "\n";
         }
     }
     return out.str();

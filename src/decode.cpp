@@ -1,11 +1,17 @@
-/// Reading one image from disk with OpenCV, turning every way it can go wrong
-/// into an ImageError that names the file and the reason.
+/// Reading one image: Exiv2 reads the header (declared size, EXIF
+/// orientation) so that a decompression bomb is refused before a pixel is
+/// allocated; OpenCV decodes the file with the codec's warnings caught and
+/// tied to the file. Every way it can go
+/// wrong becomes an ImageError that names the file and the reason.
 
 #include "detail.hpp"
+#include "image_header.hpp"
+#include "stderr_capture.hpp"
 
 #include <opencv2/imgcodecs.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,7 +21,7 @@ namespace {
 
 /// cv::imread says only "empty" for every failure, so ask the system first:
 /// opening the file ourselves yields errno's reason (missing, permission) and
-/// tells a folder apart from a file.
+/// tells a folder or an empty file apart.
 void check_readable_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw detail::errno_error(path, "cannot read", errno);
@@ -25,12 +31,27 @@ void check_readable_file(const std::string& path) {
     ::close(fd);
     if (stat_result != 0) throw detail::errno_error(path, "cannot read", stat_errno);
     if (S_ISDIR(info.st_mode)) throw ImageError(path + ": is a directory");
+    if (info.st_size == 0) throw ImageError(path + ": cannot decode: the file is empty");
 }
 
-}  // namespace
+/// "900" or "0.03": whole megapixels once they are many.
+std::string megapixels(double pixels) {
+    char text[32];
+    std::snprintf(text, sizeof text, pixels >= 1e7 ? "%.0f" : "%.2f", pixels / 1e6);
+    return text;
+}
 
-cv::Mat read_image(const std::string& path) {
-    check_readable_file(path);
+void refuse_bombs(const std::string& path, const detail::ImageHeader& header, std::uint64_t max_pixels) {
+    if (max_pixels == 0 || header.width * header.height <= max_pixels) return;
+    throw ImageError(path + ": refused: " + std::to_string(header.width) + "x" + std::to_string(header.height) +
+                     " is " + megapixels(double(header.width) * double(header.height)) +
+                     " megapixels, over the limit of " + megapixels(double(max_pixels)) + " (--max-pixels)");
+}
+
+/// Decodes from the file, not from memory: OpenCV's in-memory JPEG source
+/// silently pads a truncated file, while libjpeg's file source warns.
+cv::Mat decode(const std::string& path, std::string& warnings) {
+    detail::StderrCapture messages;
     cv::Mat image;
     try {
         image = cv::imread(path, cv::IMREAD_UNCHANGED);
@@ -41,7 +62,28 @@ cv::Mat read_image(const std::string& path) {
     } catch (const std::bad_alloc&) {
         throw ImageError(path + ": cannot decode: out of memory");
     }
-    if (image.empty()) throw ImageError(path + ": cannot decode (not an image or unsupported format)");
+    warnings = messages.take();
+    if (image.empty()) {
+        throw ImageError(path + ": cannot decode (" + (warnings.empty() ? "not an image or unsupported format" : warnings) + ")");
+    }
+    return image;
+}
+
+}  // namespace
+
+cv::Mat read_image(const std::string& path, const ReadOptions& options, std::string* warnings) {
+    check_readable_file(path);
+    const detail::ImageHeader header = detail::read_header(path);
+    refuse_bombs(path, header, options.max_pixels);
+    std::string messages;
+    cv::Mat image = decode(path, messages);
+    if (!messages.empty()) {
+        if (options.fail_on_warning) throw ImageError(path + ": decoder warning: " + messages);
+        if (warnings) *warnings += (warnings->empty() ? "" : "\n") + messages;
+    }
+    if (options.auto_orient && header.orientation != 1) {
+        image = filters::make_step("auto_orient", {{"orientation", std::to_string(header.orientation)}}).apply(image);
+    }
     return image;
 }
 

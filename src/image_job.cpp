@@ -46,16 +46,17 @@ cv::Mat apply_chain(const filters::Chain& chain, const cv::Mat& image, const std
 
 }  // namespace
 
-ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, const OutputOptions& output) {
+ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, const OutputOptions& output,
+                           const ReadOptions& read) {
+    ImageOutcome outcome;
     const auto start = Clock::now();
-    const cv::Mat image = read_image(task.input);
+    const cv::Mat image = read_image(task.input, read, &outcome.warnings);
     const auto decoded = Clock::now();
     const cv::Mat result = apply_chain(chain, image, task.input);
     const auto filtered = Clock::now();
     write_image_atomically(result, task.output, output);
     const auto written = Clock::now();
 
-    ImageOutcome outcome;
     // The size of what was written: a resizing filter changes it.
     outcome.width = result.cols;
     outcome.height = result.rows;

@@ -111,6 +111,7 @@ std::string encode_outcome(const ImageOutcome& outcome) {
     put_double(out, outcome.decode_ms);
     put_double(out, outcome.filter_ms);
     put_double(out, outcome.encode_ms);
+    put_string(out, outcome.warnings);
     return out;
 }
 
@@ -123,6 +124,7 @@ ImageOutcome decode_outcome(const std::string& bytes) {
     outcome.decode_ms = in.number();
     outcome.filter_ms = in.number();
     outcome.encode_ms = in.number();
+    outcome.warnings = in.string();
     in.expect_end();
     return outcome;
 }

@@ -50,7 +50,7 @@ TEST(ProcessImage, ConvertsFormatByOutputExtension) {
 TEST(ProcessImage, CorruptFileNamesTheFileAndWritesNothing) {
     TempDir dir;
     const ImageTask task{sample("corrupt.jpg"), dir / "corrupt.jpg"};
-    EXPECT_EQ(error_of(task), task.input + ": cannot decode (not an image or unsupported format)");
+    EXPECT_EQ(error_of(task), task.input + ": cannot decode (Premature end of JPEG file)");
     EXPECT_FALSE(fs::exists(task.output));
 }
 

@@ -7,6 +7,8 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <fstream>
+
 #include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,10 +45,63 @@ TEST(ReadImage, Keeps16BitAndAlpha) {
     EXPECT_EQ(back.at<cv::Vec4w>(3, 3)[3], 40000);
 }
 
-TEST(ReadImage, CorruptFileSaysCannotDecode) {
+TEST(ReadImage, CorruptFileSaysCannotDecodeWithTheDecodersReason) {
     const std::string path = sample("corrupt.jpg");
-    EXPECT_EQ(error_of([&] { read_image(path); }),
-              path + ": cannot decode (not an image or unsupported format)");
+    EXPECT_EQ(error_of([&] { read_image(path); }), path + ": cannot decode (Premature end of JPEG file)");
+}
+
+TEST(ReadImage, BytesThatAreNoImageSayNotAnImage) {
+    TempDir dir;
+    const std::string path = dir / "notes.png";
+    std::ofstream(path) << "this is text, not a PNG\n";
+    EXPECT_EQ(error_of([&] { read_image(path); }), path + ": cannot decode (not an image or unsupported format)");
+}
+
+TEST(ReadImage, EmptyFileSaysSo) {
+    TempDir dir;
+    const std::string path = dir / "empty.jpg";
+    std::ofstream{path};
+    EXPECT_EQ(error_of([&] { read_image(path); }), path + ": cannot decode: the file is empty");
+}
+
+/// The first `keep` bytes of a real JPEG: libjpeg warns "Premature end of JPEG file".
+std::string truncated_jpeg(const TempDir& dir, std::size_t keep) {
+    const std::string path = dir / "truncated.jpg";
+    std::string bytes = test_util::read_bytes(sample("coffee.jpg"));
+    std::ofstream(path, std::ios::binary) << bytes.substr(0, keep);
+    return path;
+}
+
+TEST(ReadImage, DecoderWarningsAreTiedToTheFileNotPrintedToStderr) {
+    TempDir dir;
+    const std::string path = truncated_jpeg(dir, 30000);
+    std::string warnings;
+    testing::internal::CaptureStderr();
+    const cv::Mat image = read_image(path, {}, &warnings);
+    const std::string printed = testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(image.empty());
+    EXPECT_EQ(warnings, "Premature end of JPEG file");
+    EXPECT_EQ(printed, "");
+}
+
+TEST(ReadImage, FailOnWarningFailsATruncatedJpeg) {
+    TempDir dir;
+    const std::string path = truncated_jpeg(dir, 30000);
+    ReadOptions strict;
+    strict.fail_on_warning = true;
+    EXPECT_EQ(error_of([&] { read_image(path, strict); }), path + ": decoder warning: Premature end of JPEG file");
+}
+
+TEST(ReadImage, AHeaderDeclaringTooManyPixelsIsRefusedBeforeDecoding) {
+    TempDir dir;
+    const std::string path = dir / "wide.png";
+    ASSERT_TRUE(cv::imwrite(path, cv::Mat(100, 300, CV_8UC1, cv::Scalar(9))));
+    ReadOptions small;
+    small.max_pixels = 20000;
+    EXPECT_EQ(error_of([&] { read_image(path, small); }),
+              path + ": refused: 300x100 is 0.03 megapixels, over the limit of 0.02 (--max-pixels)");
+    small.max_pixels = 30000;
+    EXPECT_EQ(read_image(path, small).size(), cv::Size(300, 100));
 }
 
 TEST(ReadImage, TextFileSaysCannotDecode) {

@@ -27,6 +27,7 @@ struct BatchOptions {
     std::string out_dir;
     std::vector<std::string> filter_specs;  ///< "NAME[:k=v,...]", applied in order
     OutputOptions output;
+    ReadOptions read;
     int jobs = 0;                           ///< workers; 0: the usable CPUs
     bool run_inline = false;                ///< no pool: every file in this process, one by one
     double timeout_seconds = 0;             ///< per file; 0: none
@@ -48,7 +49,7 @@ struct FileReport {
     std::string output;
     Status status = Status::Cancelled;
     std::string error;       ///< empty when ok; else names the file and the reason
-    ImageOutcome outcome;    ///< sizes and stage times, when ok
+    ImageOutcome outcome;    ///< sizes, stage times and decoder warnings, when ok
     int worker_id = -1;      ///< -1 inline
     pid_t pid = 0;
     double seconds = 0;
@@ -59,6 +60,7 @@ struct BatchReport {
     std::size_t ok = 0;
     std::size_t failed = 0;         ///< failed, crashed or timed out
     std::size_t cancelled = 0;      ///< not processed because of an interrupt
+    std::size_t warned = 0;         ///< ok, but the decoder warned (see each file's outcome.warnings)
     double wall_seconds = 0;
     double megapixels = 0;          ///< of the files written
     int workers = 0;                ///< 0 inline

@@ -11,6 +11,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,6 +30,18 @@ struct OutputOptions {
     std::string prefix;    ///< prepended to output file names, e.g. "blurred_"
 };
 
+/// How inputs are read. Same for every file of a batch.
+struct ReadOptions {
+    /// Refuse an image whose header declares more pixels than this, before
+    /// any pixel is decoded (decompression bombs). 0: no limit.
+    std::uint64_t max_pixels = 250'000'000;
+    /// Fail a file when its decoder warns (e.g. "Premature end of JPEG
+    /// file"); otherwise the warning is reported with the file and it goes on.
+    bool fail_on_warning = false;
+    /// Turn the pixels upright from the EXIF orientation tag.
+    bool auto_orient = true;
+};
+
 /// One task: which file to read and where to write. The master decides both.
 struct ImageTask {
     std::string input;
@@ -42,6 +55,7 @@ struct ImageOutcome {
     double decode_ms = 0;
     double filter_ms = 0;
     double encode_ms = 0;   ///< encode and write, including the rename
+    std::string warnings;   ///< what the decoder warned about, one per line; empty if nothing
 };
 
 /// Serialisation for the pool's byte-string tasks and results.
@@ -52,13 +66,17 @@ ImageOutcome decode_outcome(const std::string& bytes);
 
 /// Reads, filters and writes one image. Throws ImageError naming the file.
 ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain,
-                           const OutputOptions& output);
+                           const OutputOptions& output, const ReadOptions& read = {});
 
-/// Reads `path` as it is stored (cv::IMREAD_UNCHANGED: 16-bit and alpha
-/// kept; EXIF orientation is not applied). Throws ImageError naming the file:
-/// "<file>: cannot read: <errno text>", "<file>: is a directory" or
-/// "<file>: cannot decode (not an image or unsupported format)".
-cv::Mat read_image(const std::string& path);
+/// Reads `path` (16-bit and alpha kept; turned upright from EXIF unless
+/// `options.auto_orient` is false). The header is checked against
+/// `options.max_pixels` before any pixel is decoded. Decoder warnings are
+/// caught (never left on stderr) and appended to `warnings`. Throws
+/// ImageError naming the file: "<file>: cannot read: <errno text>",
+/// "<file>: is a directory", "<file>: cannot decode (...)", "<file>: refused:
+/// WxH is N megapixels, over the limit of M (--max-pixels)", "<file>:
+/// decoder warning: ..." (with fail_on_warning).
+cv::Mat read_image(const std::string& path, const ReadOptions& options = {}, std::string* warnings = nullptr);
 
 /// Writes `image` to `path` atomically: encodes to a temporary file in the
 /// same folder, then renames it over `path`. On any failure the temporary file
