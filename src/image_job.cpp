@@ -5,6 +5,8 @@
 
 #include <opencv2/core/ocl.hpp>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -156,6 +158,13 @@ std::vector<std::string> collect_inputs(const std::vector<std::string>& inputs, 
 void prepare_worker_process() {
     cv::setNumThreads(0);
     cv::ocl::setUseOpenCL(false);
+    // A worker decodes image after image of similar sizes. By default glibc
+    // gives each frame-sized buffer its own fresh mmap and returns it at
+    // free(), so every file pays for faulting in new zeroed pages (measured
+    // here at about 6 ms per MB). Keeping big blocks on the heap, untrimmed,
+    // lets the next file reuse the same pages.
+    ::mallopt(M_MMAP_MAX, 0);
+    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 }  // namespace pixpool
