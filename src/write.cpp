@@ -40,14 +40,38 @@ cv::Mat convert_for_format(const cv::Mat& image, const std::string& ext) {
     return out;
 }
 
-/// Encoder parameters from the options. quality -1 leaves each encoder's
-/// default (JPEG 95; WebP lossless). PNG uses zlib level 3: much smaller
-/// files than OpenCV's speed-first level 1 for little extra time.
-std::vector<int> encode_params(const std::string& ext, const OutputOptions& output) {
-    if (ext == "png") return {cv::IMWRITE_PNG_COMPRESSION, 3};
-    if (output.quality < 0) return {};
-    if (ext == "jpg" || ext == "jpeg" || ext == "jpe") return {cv::IMWRITE_JPEG_QUALITY, output.quality};
-    if (ext == "webp") return {cv::IMWRITE_WEBP_QUALITY, output.quality};
+bool is_jpeg(const std::string& ext) { return ext == "jpg" || ext == "jpeg" || ext == "jpe"; }
+
+/// libtiff's COMPRESSION_* values, as cv::IMWRITE_TIFF_COMPRESSION takes them.
+int tiff_compression_code(const std::string& name, const std::string& path) {
+    if (name == "none") return 1;       // COMPRESSION_NONE
+    if (name == "lzw" || name.empty()) return 5;  // COMPRESSION_LZW (OpenCV's default)
+    if (name == "deflate") return 8;    // COMPRESSION_ADOBE_DEFLATE
+    throw ImageError(path + ": cannot encode: unknown TIFF compression '" + name + "' (none, lzw or deflate)");
+}
+
+/// Encoder parameters from the options (see OutputOptions for each field).
+/// WebP is lossy at quality 90 unless asked otherwise: OpenCV's default with
+/// no quality is lossless (quality > 100 means lossless to it).
+std::vector<int> encode_params(const std::string& ext, const OutputOptions& output, const std::string& path) {
+    if (is_jpeg(ext)) {
+        std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, output.quality < 0 ? 95 : output.quality};
+        if (output.progressive) params.insert(params.end(), {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+        return params;
+    }
+    if (ext == "png") {
+        if (output.png_compression < 0 || output.png_compression > 9)
+            throw ImageError(path + ": cannot encode: PNG compression must be 0..9, got " +
+                             std::to_string(output.png_compression));
+        return {cv::IMWRITE_PNG_COMPRESSION, output.png_compression};
+    }
+    if (ext == "webp") {
+        if (output.webp_lossless) return {cv::IMWRITE_WEBP_QUALITY, 101};
+        return {cv::IMWRITE_WEBP_QUALITY, output.quality < 0 ? 90 : output.quality};
+    }
+    if (ext == "tif" || ext == "tiff") {
+        return {cv::IMWRITE_TIFF_COMPRESSION, tiff_compression_code(output.tiff_compression, path)};
+    }
     return {};
 }
 
@@ -57,7 +81,7 @@ std::vector<uchar> encode(const cv::Mat& image, const std::string& path, const O
     std::vector<uchar> bytes;
     try {
         const cv::Mat ready = convert_for_format(image, ext);
-        if (!cv::imencode("." + ext, ready, bytes, encode_params(ext, output)))
+        if (!cv::imencode("." + ext, ready, bytes, encode_params(ext, output, path)))
             throw ImageError(path + ": cannot encode as " + ext);
     } catch (const cv::Exception& e) {
         throw ImageError(path + ": cannot encode as " + ext + ": " + e.err);

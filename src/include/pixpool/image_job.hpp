@@ -26,8 +26,25 @@ public:
 /// How outputs are encoded. Same for every file of a batch.
 struct OutputOptions {
     std::string format;    ///< "" keeps the input's; else jpg, png, webp, tiff or bmp
-    int quality = -1;      ///< JPEG/WebP quality 1..100; -1: the encoder's default (95 for JPEG)
+    int quality = -1;
     std::string prefix;    ///< prepended to output file names, e.g. "blurred_"
+    /// JPEG: progressive (SOF2, loads coarse-to-fine, often a little smaller)
+    /// instead of baseline (SOF0).
+    bool progressive = false;
+    /// PNG: zlib level 0 (none, fastest) .. 9 (smallest, slowest). 3 gives
+    /// much smaller files than OpenCV's level 1 for little extra time.
+    int png_compression = 3;
+    /// WebP: lossless (VP8L) instead of lossy (VP8) at `quality`.
+    bool webp_lossless = false;
+    /// TIFF: "none", "lzw" (the default, lossless) or "deflate" (zlib,
+    /// lossless, usually smaller than LZW, slower).
+    std::string tiff_compression = "lzw";
+    /// Also carry the input's EXIF and XMP to the output where the format
+    /// holds them (JPEG, PNG, WebP, TIFF; not BMP), with the orientation set
+    /// to 1 when the pixels were turned upright, and the EXIF thumbnail and
+    /// pixel-size tags dropped. Without it only the ICC colour profile is
+    /// kept (always, where the format allows: dropping it shifts colours).
+    bool keep_metadata = false;
 };
 
 /// How inputs are read. Same for every file of a batch.
