@@ -21,14 +21,33 @@ std::string filter_help() {
 
 void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bool output_required) {
     BatchOptions& b = flags.batch;
-    command.add_option("inputs", b.inputs, "image files and folders (a folder means its image files)")
-        ->required();
-    auto* out = command.add_option("-o,--output", b.out_dir, "output folder (created if missing)");
-    if (output_required) out->required();
+    command.add_option("inputs", b.input.paths,
+                       "image files, folders (their image files) and quoted glob patterns ('photos/**/*.jpg')");
+    auto* out = command.add_option("-o,--output", b.out_dir,
+                                   "output folder (created if missing); input folders are mirrored below it");
+    if (output_required) {
+        auto* in_place = command.add_flag("--in-place", b.in_place,
+                                          "write each output beside its input, replacing it when the name is the "
+                                          "same (atomically: temporary file, then rename)");
+        out->excludes(in_place);
+        flags.output_required = true;
+    }
     if (with_filters) {
         command.add_option("-f,--filter", b.filter_specs, filter_help())->allow_extra_args(false);
     }
-    command.add_flag("-r,--recursive", b.recursive, "descend into subfolders of folder inputs");
+    command.add_flag("-r,--recursive", b.input.recursive, "descend into subfolders of folder inputs");
+    command.add_option("--files-from", b.input.files_from, "read more input paths from this file, one per line ('-': stdin)");
+    command.add_flag("-0,--null", b.input.null_separated, "--files-from entries end with NUL, as find -print0 writes");
+    command.add_option("--ext", b.input.extensions, "only these extensions from folders and globs, e.g. --ext jpg,png")
+        ->delimiter(',');
+    command.add_option("--name", b.name_template,
+                       "output file name template: {stem} {ext} {dir} {filter}, e.g. '{stem}_{filter}.{ext}'");
+    command.add_flag("--overwrite", b.overwrite,
+                     "redo every output; by default one that is up to date (same input, same filters and "
+                     "options, per the journal in the output folder) is skipped");
+    command.add_flag("-n,--dry-run", b.dry_run, "print what would be done (input -> output, skips) and write nothing");
+    command.add_option("--report", flags.report, "write one JSON line per input and a summary line here ('-': stdout)");
+    command.add_flag("-q,--quiet", flags.quiet, "no progress line");
     command.add_option("--prefix", b.output.prefix, "prepend to every output file name, e.g. blurred_");
     command.add_option("--format", b.output.format, "output format (default: the input's)")
         ->check(CLI::IsMember({"jpg", "png", "webp", "tiff", "bmp"}));
@@ -62,6 +81,13 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
 }
 
 void finish_batch_flags(BatchFlags& flags) {
+    const BatchOptions& b = flags.batch;
+    if (b.input.paths.empty() && b.input.files_from.empty()) {
+        throw UsageError("no inputs: name files, folders or globs, or use --files-from");
+    }
+    if (flags.output_required && b.out_dir.empty() && !b.in_place) {
+        throw UsageError("say where outputs go: -o DIR, or --in-place");
+    }
     flags.batch.start_method = flags.start_method == "spawn" ? StartMethod::Spawn : StartMethod::Fork;
     flags.batch.read.fail_on_warning = flags.fail_on == "warning";
     flags.batch.read.auto_orient = !flags.no_auto_orient;
@@ -70,7 +96,7 @@ void finish_batch_flags(BatchFlags& flags) {
     if (!flags.log_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(flags.log_dir, ec);
-        if (ec) throw std::runtime_error("cannot create log folder " + flags.log_dir + ": " + ec.message());
+        if (ec) throw UsageError("cannot create log folder " + flags.log_dir + ": " + ec.message());
         log.file_template = log_template_for_dir(flags.log_dir);
     }
 }

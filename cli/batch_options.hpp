@@ -6,7 +6,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <stdexcept>
+
 namespace pixpool::cli {
+
+/// A command line that cannot run as given: exit 2 with this one line.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 struct BatchFlags {
     BatchOptions batch;
@@ -15,6 +23,9 @@ struct BatchFlags {
     std::string start_method = "fork";
     std::string fail_on = "error";
     bool no_auto_orient = false;
+    std::string report;            ///< --report FILE ("-": stdout)
+    bool quiet = false;
+    bool output_required = false;  ///< run/blur: -o or --in-place
 };
 
 /// Adds INPUT..., -r, -o, --prefix, --format, --quality, -j, --inline,
@@ -23,9 +34,9 @@ struct BatchFlags {
 /// temporary folders and takes no -o.
 void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bool output_required);
 
-/// Completes the options after parsing (log config). Throws std::runtime_error
-/// with a one-line message for a configuration problem (e.g. a log folder that
-/// cannot be created).
+/// Completes the options after parsing (log config). Throws UsageError with
+/// a one-line message for a configuration problem (no inputs, no output, a
+/// log folder that cannot be created).
 void finish_batch_flags(BatchFlags& flags);
 
 }  // namespace pixpool::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
     CLI::App app{"pixpool: batch image processing on a pool of worker processes, one per CPU core"};
     app.set_version_flag("--version", std::string("pixpool ") + PIXPOOL_VERSION);
     app.require_subcommand(1);
+    app.set_config("--config", "", "read options from this TOML file: keys are the long option names, "
+                                   "in a [run], [blur] or [bench] table; flags given here win");
 
     BatchFlags run_flags, blur_flags, bench_flags;
     CLI::App* run = app.add_subcommand("run", "apply a chain of filters to every input, in parallel");
@@ -51,6 +53,9 @@ int main(int argc, char** argv) {
         if (*bench) return bench_command(bench_flags);
         if (*list) return filters_command();
     } catch (const pixpool::filters::FilterError& e) {
+        std::cerr << "pixpool: error: " << e.what() << "\n";
+        return kUsage;
+    } catch (const UsageError& e) {
         std::cerr << "pixpool: error: " << e.what() << "\n";
         return kUsage;
     } catch (const pixpool::PoolError& e) {

@@ -5,6 +5,8 @@
 
 #include <pixpool/batch.hpp>
 
+#include "batch_plan.hpp"
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -12,7 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <map>
+#include <memory>
 #include <numeric>
 #include <sstream>
 
@@ -54,31 +56,6 @@ void remove_temporaries(const std::string& output, pid_t pid) {
     }
 }
 
-/// Files to process, with their outputs, in input order. Problems the master
-/// can see before any work (two inputs writing one output, an output that
-/// would overwrite its input) are reported per file here.
-std::vector<FileReport> plan(const BatchOptions& options) {
-    std::vector<FileReport> files;
-    std::map<std::string, std::string> owner_of_output;
-    for (const std::string& input : collect_inputs(options.inputs, options.recursive)) {
-        FileReport file;
-        file.input = input;
-        file.output = output_path_for(input, options.out_dir, options.output);
-        std::string key = fs::weakly_canonical(file.output).string();
-        std::error_code ec;
-        if (fs::equivalent(input, file.output, ec)) {
-            file.status = Status::Failed;
-            file.error = input + ": output would overwrite the input; choose another -o folder or a --prefix";
-        } else if (auto [it, fresh] = owner_of_output.emplace(key, input); !fresh) {
-            file.status = Status::Failed;
-            file.error = input + ": output " + file.output + " would also be written by " + it->second +
-                         "; use --prefix or separate runs";
-        }
-        files.push_back(std::move(file));
-    }
-    return files;
-}
-
 /// Turns the pool's result into the file's report.
 void record(FileReport& file, const Result& result) {
     file.status = result.status;
@@ -101,7 +78,7 @@ std::vector<std::size_t> dispatch_order(const std::vector<FileReport>& files) {
     std::vector<std::size_t> order;
     std::vector<std::uintmax_t> sizes(files.size(), 0);
     for (std::size_t i = 0; i < files.size(); ++i) {
-        if (files[i].status == Status::Failed) continue;
+        if (files[i].status == Status::Failed || files[i].skipped) continue;
         std::error_code ec;
         sizes[i] = fs::file_size(files[i].input, ec);
         order.push_back(i);
@@ -111,7 +88,7 @@ std::vector<std::size_t> dispatch_order(const std::vector<FileReport>& files) {
 }
 
 void run_inline(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
-                const std::vector<std::size_t>& order, const std::function<void(const FileReport&)>& on_file) {
+                const std::vector<std::size_t>& order, const std::function<void(FileReport&, const Result&)>& done) {
     prepare_worker_process();
     make_process_logger(options.log, "inline");
     for (std::size_t i : order) {
@@ -131,25 +108,38 @@ void run_inline(const BatchOptions& options, const filters::Chain& chain, std::v
             }
             result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         }
-        record(file, result);
-        if (on_file) on_file(file);
+        done(file, result);
     }
 }
 
 constexpr const char* kSpawnedWorkerName = "pixpool.image";
 
 /// What a worker needs to know, for Spawn, where nothing is inherited.
-std::string encode_worker_config(const BatchOptions& options) {
-    nlohmann::json config = {
-        {"filters", options.filter_specs},
+/// How the pixels and files are made: the filters and the read and output
+/// options. It travels to spawned workers, and the journal records it so a
+/// rerun with other settings redoes the work.
+nlohmann::json recipe_json(const BatchOptions& options, const std::vector<std::string>& filters) {
+    return {
+        {"filters", filters},
         {"output", {{"format", options.output.format}, {"quality", options.output.quality},
                     {"prefix", options.output.prefix}}},
         {"read", {{"max_pixels", options.read.max_pixels}, {"fail_on_warning", options.read.fail_on_warning},
                   {"auto_orient", options.read.auto_orient}}},
-        {"log", {{"level", options.log.level}, {"pattern", options.log.pattern},
-                 {"file_template", options.log.file_template}}},
     };
+}
+
+std::string encode_worker_config(const BatchOptions& options) {
+    nlohmann::json config = recipe_json(options, options.filter_specs);
+    config["log"] = {{"level", options.log.level}, {"pattern", options.log.pattern},
+                     {"file_template", options.log.file_template}};
     return config.dump();
+}
+
+/// "gaussian_blur+grayscale", for --name's {filter}.
+std::string filter_label(const filters::Chain& chain) {
+    std::string label;
+    for (const auto& step : chain.steps()) label += (label.empty() ? "" : "+") + step.filter->name;
+    return label.empty() ? "copy" : label;
 }
 
 /// Sets up this process as worker `worker_id`: OpenCV threads off, its own logger.
@@ -160,7 +150,7 @@ void start_image_worker(const LogConfig& log, int worker_id) {
 }
 
 void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
-                 const std::vector<std::size_t>& order, const std::function<void(const FileReport&)>& on_file,
+                 const std::vector<std::size_t>& order, const std::function<void(FileReport&, const Result&)>& done,
                  int workers) {
     PoolOptions pool_options;
     pool_options.workers = workers;
@@ -181,9 +171,7 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
     payloads.reserve(order.size());
     for (std::size_t i : order) payloads.push_back(encode_task({files[i].input, files[i].output}));
     pool.map_unordered(payloads, [&](std::size_t index, const Result& result) {
-        FileReport& file = files[order[index]];
-        record(file, result);
-        if (on_file) on_file(file);
+        done(files[order[index]], result);
     });
 }
 
@@ -211,26 +199,39 @@ void serve_if_spawned_image_worker() {
     run_if_spawned_worker();
 }
 
-BatchReport run_batch(const BatchOptions& options, const std::function<void(const FileReport&)>& on_file) {
+BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbacks) {
     const filters::Chain chain = filters::Chain::parse(options.filter_specs);
+    const std::string recipe = recipe_json(options, {chain.text()}).dump();
+    std::unique_ptr<detail::Journal> journal;
+    if (!options.in_place && !options.overwrite) journal = std::make_unique<detail::Journal>(options.out_dir);
+
     auto started = Clock::now();
     BatchReport report;
-    report.files = plan(options);
+    report.files = detail::plan_batch(options, filter_label(chain), recipe, journal.get());
+    if (callbacks.planned) callbacks.planned(report.files);
     for (const FileReport& file : report.files) {
-        if (file.status == Status::Failed && on_file) on_file(file);
+        if ((file.status == Status::Failed || file.skipped) && callbacks.file_done) callbacks.file_done(file);
     }
     std::vector<std::size_t> order = dispatch_order(report.files);
-    if (options.run_inline) {
-        run_inline(options, chain, report.files, order, on_file);
-    } else if (!order.empty()) {
-        int jobs = options.jobs > 0 ? options.jobs : usable_cpus();
-        report.workers = std::min<int>(jobs, static_cast<int>(order.size()));
-        run_on_pool(options, chain, report.files, order, on_file, report.workers);
+    if (!options.dry_run) {
+        auto done = [&](FileReport& file, const Result& result) {
+            record(file, result);
+            if (file.status == Status::Ok && journal) journal->record(file.input, file.output, recipe);
+            if (callbacks.file_done) callbacks.file_done(file);
+        };
+        if (options.run_inline) {
+            run_inline(options, chain, report.files, order, done);
+        } else if (!order.empty()) {
+            int jobs = options.jobs > 0 ? options.jobs : usable_cpus();
+            report.workers = std::min<int>(jobs, static_cast<int>(order.size()));
+            run_on_pool(options, chain, report.files, order, done, report.workers);
+        }
     }
     report.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     for (const FileReport& file : report.files) {
         if (file.status == Status::Ok) {
             ++report.ok;
+            report.skipped += file.skipped;
             report.warned += !file.outcome.warnings.empty();
             report.megapixels += file.outcome.width * double(file.outcome.height) / 1e6;
         } else if (file.status == Status::Cancelled) {
@@ -245,16 +246,20 @@ BatchReport run_batch(const BatchOptions& options, const std::function<void(cons
 
 std::string summarize(const BatchReport& report) {
     std::ostringstream out;
-    char rates[160];
-    double seconds = std::max(report.wall_seconds, 1e-9);
-    std::snprintf(rates, sizeof rates, "%.2f s, %.1f images/s, %.1f MP/s", report.wall_seconds,
-                  report.ok / seconds, report.megapixels / seconds);
     out << report.files.size() << " files: " << report.ok << " ok";
-    if (report.warned) out << " (" << report.warned << " with warnings)";
+    if (report.warned || report.skipped) {
+        out << " (";
+        if (report.skipped) out << report.skipped << " skipped: already up to date";
+        if (report.warned) out << (report.skipped ? ", " : "") << report.warned << " with warnings";
+        out << ")";
+    }
     out << ", " << report.failed << " failed";
     if (report.cancelled) out << ", " << report.cancelled << " not processed (interrupted)";
-    out << " in " << rates;
-    out << (report.workers > 0 ? " on " + std::to_string(report.workers) + " workers" : " inline") << "\n";
+    char rates[160];
+    double seconds = std::max(report.wall_seconds, 1e-9);
+    std::snprintf(rates, sizeof rates, " in %.2f s, %.1f images/s, %.1f MP/s", report.wall_seconds,
+                  (report.ok - report.skipped) / seconds, report.megapixels / seconds);
+    out << rates << (report.workers > 0 ? " on " + std::to_string(report.workers) + " workers" : "") << "\n";
     for (const FileReport& file : report.files) {
         if (file.status == Status::Failed || file.status == Status::Crashed || file.status == Status::TimedOut) {
             out << "  error: " << file.error << "\n";

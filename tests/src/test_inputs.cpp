@@ -1,10 +1,11 @@
-/// The master's helpers: where outputs go and which files a batch reads.
+/// The master's helpers: which files a batch reads and where outputs go.
 
 #include "test_util.hpp"
 
-#include <pixpool/image_job.hpp>
+#include <pixpool/inputs.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <unistd.h>
 
 namespace pixpool {
@@ -13,21 +14,52 @@ namespace {
 namespace fs = std::filesystem;
 using test_util::TempDir;
 
+std::vector<std::string> paths_of(const std::vector<InputFile>& files) {
+    std::vector<std::string> paths;
+    for (const auto& f : files) paths.push_back(f.path);
+    return paths;
+}
+
+InputOptions folder(const std::string& path, bool recursive) {
+    InputOptions options;
+    options.paths = {path};
+    options.recursive = recursive;
+    return options;
+}
+
 TEST(OutputPath, KeepsNameUnderOutDir) {
-    EXPECT_EQ(output_path_for("photos/a.jpg", "out", OutputOptions{}), "out/a.jpg");
+    EXPECT_EQ(output_path_for({"photos/a.jpg", ""}, "out", OutputOptions{}), "out/a.jpg");
+}
+
+TEST(OutputPath, MirrorsTheFolderTheFileWasFoundIn) {
+    EXPECT_EQ(output_path_for({"photos/2024/may/a.jpg", "2024/may"}, "out", OutputOptions{}), "out/2024/may/a.jpg");
 }
 
 TEST(OutputPath, AddsPrefixAndSwapsFormat) {
     OutputOptions options;
     options.prefix = "blurred_";
     options.format = "webp";
-    EXPECT_EQ(output_path_for("/data/x/Cat.Photo.PNG", "/tmp/o", options), "/tmp/o/blurred_Cat.Photo.webp");
+    EXPECT_EQ(output_path_for({"/data/x/Cat.Photo.PNG", ""}, "/tmp/o", options), "/tmp/o/blurred_Cat.Photo.webp");
 }
 
 TEST(OutputPath, FormatWithLeadingDotAndFileWithoutExtension) {
     OutputOptions options;
     options.format = ".png";
-    EXPECT_EQ(output_path_for("raw", "o", options), "o/raw.png");
+    EXPECT_EQ(output_path_for({"raw", ""}, "o", options), "o/raw.png");
+}
+
+TEST(OutputPath, NameTemplatePlaceholders) {
+    OutputOptions options;
+    options.format = "webp";
+    InputFile in{"photos/trip/a.jpg", "trip"};
+    EXPECT_EQ(output_path_for(in, "out", options, "{stem}_{filter}.{ext}", "gaussian_blur"),
+              "out/trip/a_gaussian_blur.webp");
+    EXPECT_EQ(output_path_for(in, "out", options, "flat/{stem}.{ext}", ""), "out/trip/flat/a.webp");
+    EXPECT_EQ(output_path_for(in, "out", options, "{dir}-{stem}.{ext}", ""), "out/trip-a.webp");
+}
+
+TEST(OutputPath, InPlaceMeansBesideTheInput) {
+    EXPECT_EQ(output_path_for({"photos/a.jpg", ""}, "", OutputOptions{}), "photos/a.jpg");
 }
 
 TEST(ImageExtension, CaseInsensitiveAndOnlyWhatOpenCvReads) {
@@ -39,6 +71,12 @@ TEST(ImageExtension, CaseInsensitiveAndOnlyWhatOpenCvReads) {
     EXPECT_FALSE(has_image_extension("jpg"));
     EXPECT_FALSE(has_image_extension("a.jpg.bak"));
     EXPECT_FALSE(has_image_extension("a.gif"));
+}
+
+TEST(ImageExtension, AnExplicitListWins) {
+    EXPECT_TRUE(has_image_extension("a.PNG", {"png"}));
+    EXPECT_TRUE(has_image_extension("a.png", {".png", "jpg"}));
+    EXPECT_FALSE(has_image_extension("a.jpeg", {"png"}));
 }
 
 /// tree/ b.png a.JPG notes.txt .hidden.jpg sub/ c.webp sub/deeper/ d.tif
@@ -56,16 +94,69 @@ TEST(CollectInputs, FolderGivesItsImagesSortedNotRecursing) {
     TempDir dir;
     make_tree(dir);
     const std::string tree = dir / "tree";
-    EXPECT_EQ(collect_inputs({tree}, false), (std::vector<std::string>{tree + "/a.JPG", tree + "/b.png"}));
+    EXPECT_EQ(paths_of(collect_inputs(folder(tree, false))), (std::vector<std::string>{tree + "/a.JPG", tree + "/b.png"}));
 }
 
-TEST(CollectInputs, RecursiveGoesDown) {
+TEST(CollectInputs, RecursiveGoesDownAndRemembersWhere) {
     TempDir dir;
     make_tree(dir);
     const std::string tree = dir / "tree";
-    EXPECT_EQ(collect_inputs({tree}, true),
-              (std::vector<std::string>{tree + "/a.JPG", tree + "/b.png", tree + "/sub/c.webp",
-                                        tree + "/sub/deeper/d.tif"}));
+    const auto found = collect_inputs(folder(tree, true));
+    EXPECT_EQ(found, (std::vector<InputFile>{{tree + "/a.JPG", ""},
+                                             {tree + "/b.png", ""},
+                                             {tree + "/sub/c.webp", "sub"},
+                                             {tree + "/sub/deeper/d.tif", "sub/deeper"}}));
+}
+
+TEST(CollectInputs, ExtensionsLimitWhatFoldersGive) {
+    TempDir dir;
+    make_tree(dir);
+    InputOptions options = folder(dir / "tree", true);
+    options.extensions = {"png", "tif"};
+    EXPECT_EQ(paths_of(collect_inputs(options)),
+              (std::vector<std::string>{dir / "tree/b.png", dir / "tree/sub/deeper/d.tif"}));
+}
+
+TEST(CollectInputs, AnExcludedFolderInsideAnInputIsNotRead) {
+    TempDir dir;
+    make_tree(dir);
+    InputOptions options = folder(dir / "tree", true);
+    options.exclude = {dir / "tree/sub"};
+    EXPECT_EQ(paths_of(collect_inputs(options)), (std::vector<std::string>{dir / "tree/a.JPG", dir / "tree/b.png"}));
+}
+
+TEST(CollectInputs, GlobsAreExpandedWithDoubleStar) {
+    TempDir dir;
+    make_tree(dir);
+    InputOptions options;
+    options.paths = {dir / "tree/**/*.webp", dir / "tree/*.png"};
+    const auto found = collect_inputs(options);
+    EXPECT_EQ(found, (std::vector<InputFile>{{dir / "tree/b.png", ""}, {dir / "tree/sub/c.webp", "sub"}}));
+}
+
+TEST(CollectInputs, FilesFromReadsLinesOrNulSeparatedNamesWithNewlines) {
+    TempDir dir;
+    make_tree(dir);
+    const std::string odd = dir / "tree/odd\nname.png";
+    test_util::write_bytes(odd, "x");
+    const std::string list = dir / "list";
+    {
+        std::ofstream out(list, std::ios::binary);
+        out << (dir / "tree/b.png") << '\0' << odd << '\0';
+    }
+    InputOptions options;
+    options.files_from = list;
+    options.null_separated = true;
+    EXPECT_EQ(paths_of(collect_inputs(options)), (std::vector<std::string>{dir / "tree/b.png", odd}));
+    {
+        std::ofstream out(list);
+        out << (dir / "tree/a.JPG") << "\n\n" << (dir / "tree/sub/c.webp") << "\r\n";
+    }
+    options.null_separated = false;
+    EXPECT_EQ(paths_of(collect_inputs(options)),
+              (std::vector<std::string>{dir / "tree/a.JPG", dir / "tree/sub/c.webp"}));
+    options.files_from = dir / "no-such-list";
+    EXPECT_THROW(collect_inputs(options), std::runtime_error);
 }
 
 TEST(CollectInputs, KeepsSpellingAndDeduplicatesSameFile) {
@@ -73,7 +164,9 @@ TEST(CollectInputs, KeepsSpellingAndDeduplicatesSameFile) {
     make_tree(dir);
     const std::string cwd = fs::current_path().string();
     ASSERT_EQ(::chdir(dir.path().c_str()), 0);
-    const auto found = collect_inputs({"tree/sub/../b.png", "./tree", "tree/b.png", "tree/a.JPG"}, false);
+    InputOptions options;
+    options.paths = {"tree/sub/../b.png", "./tree", "tree/b.png", "tree/a.JPG"};
+    const auto found = paths_of(collect_inputs(options));
     ASSERT_EQ(::chdir(cwd.c_str()), 0);
     // Sorted by spelling, then the first spelling of each file wins.
     EXPECT_EQ(found, (std::vector<std::string>{"./tree/a.JPG", "./tree/b.png"}));
@@ -84,12 +177,25 @@ TEST(CollectInputs, NamedFilesAreKeptEvenWithoutImageExtensionAndMissingOnesToo)
     make_tree(dir);
     const std::string missing = dir / "gone.jpg";
     const std::string text = dir / "tree/notes.txt";
-    EXPECT_EQ(collect_inputs({text, missing}, false), (std::vector<std::string>{missing, text}));
+    InputOptions options;
+    options.paths = {text, missing};
+    EXPECT_EQ(paths_of(collect_inputs(options)), (std::vector<std::string>{missing, text}));
+}
+
+TEST(CollectInputs, BrokenImageEntriesInAFolderAreKeptSoTheirTaskSaysWhy) {
+    TempDir dir;
+    fs::create_directories(dir.path() / "in/x.jpg");
+    fs::create_symlink(dir / "in/nowhere.jpg", dir / "in/dangling.jpg");
+    fs::create_symlink(dir / "in/loop-b.png", dir / "in/loop-a.png");
+    fs::create_symlink(dir / "in/loop-a.png", dir / "in/loop-b.png");
+    EXPECT_EQ(paths_of(collect_inputs(folder(dir / "in", false))),
+              (std::vector<std::string>{dir / "in/dangling.jpg", dir / "in/loop-a.png", dir / "in/loop-b.png",
+                                        dir / "in/x.jpg"}));
 }
 
 TEST(CollectInputs, EmptyFolderGivesNothing) {
     TempDir dir;
-    EXPECT_TRUE(collect_inputs({dir.path().string()}, true).empty());
+    EXPECT_TRUE(collect_inputs(folder(dir.path().string(), true)).empty());
 }
 
 }  // namespace

@@ -4,13 +4,14 @@
 /// This is what the CLI calls; library users can call it too.
 ///
 ///   pixpool::BatchOptions options;
-///   options.inputs = {"photos"};
+///   options.input.paths = {"photos"};
 ///   options.out_dir = "blurred";
 ///   options.filter_specs = {"gaussian_blur:sigma=3"};
 ///   pixpool::BatchReport report = pixpool::run_batch(options);
 ///   // report.failed == 0 ?
 
 #include <pixpool/image_job.hpp>
+#include <pixpool/inputs.hpp>
 #include <pixpool/log_config.hpp>
 #include <pixpool/pool.hpp>
 
@@ -22,11 +23,14 @@
 namespace pixpool {
 
 struct BatchOptions {
-    std::vector<std::string> inputs;        ///< files and folders
-    bool recursive = false;                 ///< folders: descend into subfolders
-    std::string out_dir;
+    InputOptions input;                     ///< files, folders, globs, lists
+    std::string out_dir;                    ///< the input tree is mirrored here
+    bool in_place = false;                  ///< no out_dir: outputs beside (or over) their inputs, atomically
+    std::string name_template;              ///< {stem} {ext} {dir} {filter}; empty keeps the name
     std::vector<std::string> filter_specs;  ///< "NAME[:k=v,...]", applied in order
     OutputOptions output;
+    bool overwrite = false;                 ///< redo outputs the journal says are up to date
+    bool dry_run = false;                   ///< plan only: decide outputs and skips, write nothing
     ReadOptions read;
     int jobs = 0;                           ///< workers; 0: the usable CPUs
     bool run_inline = false;                ///< no pool: every file in this process, one by one
@@ -48,6 +52,7 @@ struct FileReport {
     std::string input;
     std::string output;
     Status status = Status::Cancelled;
+    bool skipped = false;    ///< status Ok without work: the output was up to date (or a dry run would skip it)
     std::string error;       ///< empty when ok; else names the file and the reason
     ImageOutcome outcome;    ///< sizes, stage times and decoder warnings, when ok
     int worker_id = -1;      ///< -1 inline
@@ -61,17 +66,26 @@ struct BatchReport {
     std::size_t failed = 0;         ///< failed, crashed or timed out
     std::size_t cancelled = 0;      ///< not processed because of an interrupt
     std::size_t warned = 0;         ///< ok, but the decoder warned (see each file's outcome.warnings)
+    std::size_t skipped = 0;        ///< counted in ok: already up to date
     double wall_seconds = 0;
     double megapixels = 0;          ///< of the files written
     int workers = 0;                ///< 0 inline
     bool interrupted = false;
 };
 
+/// Optional callbacks, e.g. for progress and reports.
+struct BatchCallbacks {
+    /// Once, with every file and its planned output, before any work.
+    std::function<void(const std::vector<FileReport>&)> planned;
+    /// As each file is done (failed, skipped or written), in completion order.
+    std::function<void(const FileReport&)> file_done;
+};
+
 /// Runs the batch. Throws filters::FilterError for a bad chain (before any
-/// work starts) and PoolError when the pool cannot run at all; per-file
-/// problems are in the report. `on_file` is called as each file finishes.
-BatchReport run_batch(const BatchOptions& options,
-                      const std::function<void(const FileReport&)>& on_file = {});
+/// work starts), std::runtime_error for unreadable input lists, and
+/// PoolError when the pool cannot run at all; per-file problems are in the
+/// report.
+BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbacks = {});
 
 /// For BatchOptions::start_method Spawn: call first thing in main(). In a
 /// process spawned as an image worker it serves files and never returns.

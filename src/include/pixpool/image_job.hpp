@@ -101,20 +101,6 @@ cv::Mat read_image(const std::string& path, const ReadOptions& options = {}, std
 void write_image_atomically(const cv::Mat& image, const std::string& path,
                             const OutputOptions& output);
 
-/// The output path for `input` under `out_dir`: keeps the file name, adds
-/// `prefix`, and swaps the extension when `format` is set.
-std::string output_path_for(const std::string& input, const std::string& out_dir,
-                            const OutputOptions& output);
-
-/// True for the extensions pixpool reads from folders (jpg, jpeg, png, webp,
-/// tif, tiff, bmp, ...), case-insensitive. Not gif: OpenCV 4.6 cannot decode it.
-bool has_image_extension(const std::string& path);
-
-/// Expands files and folders (folders: their image files; recursive with
-/// `recursive`) into a sorted, de-duplicated list of files. A path that does
-/// not exist is kept, so that its task reports the error per file.
-std::vector<std::string> collect_inputs(const std::vector<std::string>& inputs, bool recursive);
-
 /// Makes this process fit to be one of N workers: OpenCV's own threads off
 /// (cv::setNumThreads(0)) and OpenCL off, so N workers mean N busy cores.
 void prepare_worker_process();

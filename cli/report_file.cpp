@@ -1,0 +1,73 @@
+#include "report_file.hpp"
+
+#include "batch_options.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace pixpool::cli {
+
+namespace {
+
+const char* status_word(const FileReport& file) {
+    if (file.skipped) return "skipped";
+    switch (file.status) {
+        case Status::Ok: return "ok";
+        case Status::Cancelled: return "cancelled";
+        default: return "failed";
+    }
+}
+
+}  // namespace
+
+ReportFile::ReportFile(const std::string& path) : out_(&std::cout) {
+    if (path == "-") return;
+    file_.open(path, std::ios::trunc);
+    if (!file_) throw UsageError("cannot write the report " + path);
+    out_ = &file_;
+}
+
+void ReportFile::file_done(const FileReport& file) {
+    const ImageOutcome& o = file.outcome;
+    nlohmann::ordered_json row = {
+        {"input", file.input},
+        {"output", file.output},
+        {"status", status_word(file)},
+        {"error", file.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(file.error)},
+        {"failure", file.status == Status::Crashed ? "crashed" : file.status == Status::TimedOut ? "timed out" : ""},
+        {"warnings", o.warnings.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(o.warnings)},
+        {"width", o.width},
+        {"height", o.height},
+        {"megapixels", o.width * double(o.height) / 1e6},
+        {"decode_ms", o.decode_ms},
+        {"filter_ms", o.filter_ms},
+        {"encode_ms", o.encode_ms},
+        {"worker", file.worker_id},
+        {"pid", file.pid},
+        {"seconds", file.seconds},
+    };
+    if (row["failure"] == "") row.erase("failure");
+    *out_ << row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n' << std::flush;
+}
+
+void ReportFile::summary(const BatchReport& report) {
+    double seconds = std::max(report.wall_seconds, 1e-9);
+    nlohmann::ordered_json row = {
+        {"summary", true},
+        {"files", report.files.size()},
+        {"ok", report.ok},
+        {"skipped", report.skipped},
+        {"failed", report.failed},
+        {"cancelled", report.cancelled},
+        {"with_warnings", report.warned},
+        {"wall_seconds", report.wall_seconds},
+        {"images_per_second", (report.ok - report.skipped) / seconds},
+        {"megapixels_per_second", report.megapixels / seconds},
+        {"workers", report.workers},
+        {"interrupted", report.interrupted},
+    };
+    *out_ << row.dump() << '\n' << std::flush;
+}
+
+}  // namespace pixpool::cli

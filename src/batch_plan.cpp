@@ -1,0 +1,41 @@
+#include "batch_plan.hpp"
+
+#include <filesystem>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace pixpool::detail {
+
+std::vector<FileReport> plan_batch(const BatchOptions& options, const std::string& filter_label,
+                                   const std::string& recipe, const Journal* journal) {
+    InputOptions input = options.input;
+    if (!options.in_place && !options.out_dir.empty()) input.exclude.push_back(options.out_dir);
+    const std::string out_dir = options.in_place ? "" : options.out_dir;
+
+    std::vector<FileReport> files;
+    std::map<std::string, std::string> owner_of_output;
+    for (const InputFile& in : collect_inputs(input)) {
+        FileReport file;
+        file.input = in.path;
+        file.output = output_path_for(in, out_dir, options.output, options.name_template, filter_label);
+        std::error_code ec;
+        const std::string key = fs::weakly_canonical(file.output, ec).string();
+        if (!options.in_place && fs::equivalent(in.path, file.output, ec)) {
+            file.status = Status::Failed;
+            file.error = in.path + ": output would overwrite the input; choose another -o folder, a --prefix, "
+                                   "or say --in-place";
+        } else if (auto [it, fresh] = owner_of_output.emplace(key, in.path); !fresh) {
+            file.status = Status::Failed;
+            file.error = in.path + ": output " + file.output + " would also be written by " + it->second +
+                         "; use --name with {dir} or a --prefix";
+        } else if (journal && journal->up_to_date(in.path, file.output, recipe)) {
+            file.status = Status::Ok;
+            file.skipped = true;
+        }
+        files.push_back(std::move(file));
+    }
+    return files;
+}
+
+}  // namespace pixpool::detail

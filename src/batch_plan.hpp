@@ -1,0 +1,18 @@
+#pragma once
+/// Planning a batch in the master, before any work: which files, where each
+/// output goes, which outputs clash or would overwrite an input, and which
+/// are already up to date according to the journal.
+
+#include <pixpool/batch.hpp>
+
+#include "journal.hpp"
+
+namespace pixpool::detail {
+
+/// One FileReport per input, in input order. Files the master can already
+/// judge come out Failed (clashes, overwriting an input) or skipped.
+/// `journal` may be null (in place, or --overwrite).
+std::vector<FileReport> plan_batch(const BatchOptions& options, const std::string& filter_label,
+                                   const std::string& recipe, const Journal* journal);
+
+}  // namespace pixpool::detail

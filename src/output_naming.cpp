@@ -1,0 +1,39 @@
+/// Where each output goes: the input tree mirrored under the output folder,
+/// the name kept or built from a template, the extension swapped for --format.
+
+#include <pixpool/inputs.hpp>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace pixpool {
+
+namespace {
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+}
+
+}  // namespace
+
+std::string output_path_for(const InputFile& input, const std::string& out_dir, const OutputOptions& output,
+                            const std::string& name_template, const std::string& filter) {
+    const fs::path in(input.path);
+    std::string ext = in.has_extension() ? in.extension().string().substr(1) : "";
+    if (!output.format.empty()) ext = output.format.front() == '.' ? output.format.substr(1) : output.format;
+    std::string name = name_template.empty() ? "{dir}/{stem}.{ext}" : name_template;
+    if (name.find("{dir}") == std::string::npos) name = "{dir}/" + name;
+    replace_all(name, "{stem}", in.stem().string());
+    replace_all(name, "{ext}", ext);
+    replace_all(name, "{filter}", filter);
+    replace_all(name, "{dir}", input.relative_dir.empty() ? "." : input.relative_dir);
+    fs::path relative = fs::path(name).lexically_normal();
+    const fs::path folder = out_dir.empty() ? in.parent_path() : fs::path(out_dir);
+    fs::path path = folder / relative.parent_path() / (output.prefix + relative.filename().string());
+    return path.lexically_normal().string();
+}
+
+}  // namespace pixpool
