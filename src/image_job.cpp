@@ -2,6 +2,7 @@
 /// the master's helpers that decide which files to read and where outputs go.
 
 #include "detail.hpp"
+#include "metadata.hpp"
 
 #include <opencv2/core/ocl.hpp>
 
@@ -52,10 +53,16 @@ ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, c
     ImageOutcome outcome;
     const auto start = Clock::now();
     const cv::Mat image = read_image(task.input, read, &outcome.warnings);
+    // The ICC profile always goes along (without it colours shift), EXIF and
+    // XMP with keep_metadata; not read at all for a format that holds none.
+    ImageMetadata metadata;
+    if (detail::format_holds_metadata(detail::lower_extension(task.output))) {
+        metadata = read_metadata(task.input, output.keep_metadata, read.auto_orient, &outcome.warnings);
+    }
     const auto decoded = Clock::now();
     const cv::Mat result = apply_chain(chain, image, task.input);
     const auto filtered = Clock::now();
-    write_image_atomically(result, task.output, output);
+    write_image_atomically(result, task.output, output, metadata);
     const auto written = Clock::now();
 
     // The size of what was written: a resizing filter changes it.

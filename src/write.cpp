@@ -1,9 +1,11 @@
-/// Writing one image atomically: encode in memory, write a temporary file in
-/// the output's folder, rename it over the output. A reader (or a crash, or a
-/// worker killed on timeout) never sees a half-written output; at worst a
-/// `.NAME.pixpool-tmp-PID-XXXXXX` file is left behind by a killed worker.
+/// Writing one image atomically: encode in memory (metadata included), write
+/// a temporary file in the output's folder, rename it over the output. A
+/// reader (or a crash, or a worker killed on timeout) never sees a
+/// half-written output; at worst a `.NAME.pixpool-tmp-PID-XXXXXX` file is
+/// left behind by a killed worker.
 
 #include "detail.hpp"
+#include "metadata.hpp"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -75,17 +77,22 @@ std::vector<int> encode_params(const std::string& ext, const OutputOptions& outp
     return {};
 }
 
-std::vector<uchar> encode(const cv::Mat& image, const std::string& path, const OutputOptions& output) {
+/// The file's bytes: the pixels encoded, then the metadata put into them.
+std::vector<uchar> encode(const cv::Mat& image, const std::string& path, const OutputOptions& output,
+                          const ImageMetadata& metadata) {
     const std::string ext = detail::lower_extension(path);
     if (ext.empty()) throw ImageError(path + ": cannot encode: no file extension to choose a format");
     std::vector<uchar> bytes;
+    int channels = image.channels();
     try {
         const cv::Mat ready = convert_for_format(image, ext);
+        channels = ready.channels();
         if (!cv::imencode("." + ext, ready, bytes, encode_params(ext, output, path)))
             throw ImageError(path + ": cannot encode as " + ext);
     } catch (const cv::Exception& e) {
         throw ImageError(path + ": cannot encode as " + ext + ": " + e.err);
     }
+    detail::embed_metadata(bytes, ext, channels, metadata, path);
     return bytes;
 }
 
@@ -129,8 +136,9 @@ int fill_and_close(int fd, const std::vector<uchar>& bytes) {
 
 }  // namespace
 
-void write_image_atomically(const cv::Mat& image, const std::string& path, const OutputOptions& output) {
-    const std::vector<uchar> bytes = encode(image, path, output);
+void write_image_atomically(const cv::Mat& image, const std::string& path, const OutputOptions& output,
+                            const ImageMetadata& metadata) {
+    const std::vector<uchar> bytes = encode(image, path, output, metadata);
     const fs::path target(path);
     create_parent_folder(target.parent_path(), path);
 

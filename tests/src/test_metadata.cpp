@@ -12,10 +12,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 namespace pixpool {
+namespace fs = std::filesystem;
 namespace {
 
 using test_util::read_bytes;
@@ -156,6 +158,325 @@ TEST(OutputFormats, TiffCompressionTagIsWhatWasAsked) {
     const std::string path = dir / "bad.tiff";
     EXPECT_EQ(test_util::error_of<ImageError>([&] { write_image_atomically(image, path, bad); }),
               path + ": cannot encode: unknown TIFF compression 'jpeg' (none, lzw or deflate)");
+}
+
+// ---------------------------------------------------------------- metadata
+
+void put_u32(std::string& out, std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out[at + i] = static_cast<char>(v >> (24 - 8 * i));
+}
+std::string u32(std::uint32_t v) {
+    std::string out(4, '\0');
+    put_u32(out, 0, v);
+    return out;
+}
+std::string s15f16(double v) { return u32(static_cast<std::uint32_t>(static_cast<std::int32_t>(v * 65536.0 + 0.5))); }
+std::string xyz_tag(double x, double y, double z) { return "XYZ " + u32(0) + s15f16(x) + s15f16(y) + s15f16(z); }
+
+/// A small but well-formed ICC v2 display profile: header, tag table, a
+/// description, white point, and for RGB the primaries and gamma curves (for
+/// GRAY one curve). `name` goes into the description, so two profiles differ.
+std::string make_icc_profile(const std::string& space, const std::string& name) {
+    std::string desc = "desc" + u32(0) + u32(static_cast<std::uint32_t>(name.size() + 1)) + name + '\0';
+    desc += u32(0) + u32(0) + std::string(2 + 1 + 67, '\0');  // no Unicode, no ScriptCode description
+    const std::string gamma = "curv" + u32(0) + u32(1) + std::string("\x02\x33", 2);  // gamma 2.2
+    std::vector<std::pair<std::string, std::string>> tags = {{"desc", desc},
+                                                             {"wtpt", xyz_tag(0.9642, 1.0, 0.8249)},
+                                                             {"cprt", "text" + u32(0) + "No copyright" + '\0'}};
+    if (space == "GRAY") {
+        tags.push_back({"kTRC", gamma});
+    } else {
+        tags.push_back({"rXYZ", xyz_tag(0.4361, 0.2225, 0.0139)});
+        tags.push_back({"gXYZ", xyz_tag(0.3851, 0.7169, 0.0971)});
+        tags.push_back({"bXYZ", xyz_tag(0.1431, 0.0606, 0.7141)});
+        tags.push_back({"rTRC", gamma});
+        tags.push_back({"gTRC", gamma});
+        tags.push_back({"bTRC", gamma});
+    }
+    std::string header(128, '\0');
+    put_u32(header, 8, 0x02100000);                 // version 2.1
+    header.replace(12, 4, "mntr");                  // display class
+    header.replace(16, 4, space == "GRAY" ? "GRAY" : "RGB ");
+    header.replace(20, 4, "XYZ ");                  // connection space
+    header.replace(36, 4, "acsp");
+    header.replace(68, 12, s15f16(0.9642) + s15f16(1.0) + s15f16(0.8249));  // D50
+    std::string table = u32(static_cast<std::uint32_t>(tags.size()));
+    std::string data;
+    std::size_t offset = 128 + 4 + 12 * tags.size();
+    for (const auto& [signature, body] : tags) {
+        table += signature + u32(static_cast<std::uint32_t>(offset + data.size())) +
+                 u32(static_cast<std::uint32_t>(body.size()));
+        data += body;
+        data.append((4 - data.size() % 4) % 4, '\0');  // tags start on 4-byte boundaries
+    }
+    std::string profile = header + table + data;
+    put_u32(profile, 0, static_cast<std::uint32_t>(profile.size()));
+    return profile;
+}
+
+/// A 40x24 picture stored sideways: a red block at the stored top-left, the
+/// rest grey. With orientation 6 ("rotate 90 CW to view") it is upright as
+/// 24x40 with the red block at the top-right.
+cv::Mat sideways_picture() {
+    cv::Mat image(24, 40, CV_8UC3, cv::Scalar(128, 128, 128));
+    image(cv::Rect(0, 0, 10, 8)).setTo(cv::Scalar(0, 0, 255));
+    return image;
+}
+
+const char* const kTitle = "Pixpool metadata test";
+
+/// Exiv2 0.27 writes a WebP's ICC profile in a chunk labelled "VP8X" after
+/// the real VP8X (Exiv2 issue #2734): relabels it "ICCP" in the file.
+void relabel_webp_icc_chunk(const std::string& path) {
+    std::string bytes = read_bytes(path);
+    const auto chunks = webp_chunks(bytes);
+    ASSERT_GE(chunks.size(), 2u);
+    ASSERT_EQ(chunks[0], "VP8X");
+    ASSERT_EQ(chunks[1], "VP8X");
+    ASSERT_EQ(bytes.compare(30, 4, "VP8X"), 0);  // the first VP8X is 8 + 10 bytes long
+    bytes.replace(30, 4, "ICCP");
+    test_util::write_bytes(path, bytes);
+}
+
+/// Writes `image` to `path` with OpenCV, then with Exiv2 adds the ICC profile
+/// `icc` (if any) and, with `exif_and_xmp`: EXIF orientation 6, Artist,
+/// PixelXDimension, a thumbnail, and an XMP dc:title and tiff:Orientation.
+void make_input(const std::string& path, const cv::Mat& image, const std::string& icc, bool exif_and_xmp = true) {
+    ASSERT_TRUE(cv::imwrite(path, image));
+    auto exiv2 = open_with_exiv2(path);
+    if (!icc.empty()) {
+        Exiv2::DataBuf buffer(reinterpret_cast<const Exiv2::byte*>(icc.data()), static_cast<long>(icc.size()));
+        exiv2->setIccProfile(buffer);
+    }
+    if (exif_and_xmp) {
+        Exiv2::ExifData& exif = exiv2->exifData();
+        exif["Exif.Image.Orientation"] = static_cast<std::uint16_t>(6);
+        exif["Exif.Image.Artist"] = "Ada Lovelace";
+        exif["Exif.Photo.PixelXDimension"] = static_cast<std::uint32_t>(image.cols);
+        if (exiv2->imageType() == Exiv2::ImageType::jpeg) {
+            std::vector<uchar> thumbnail;
+            cv::imencode(".jpg", cv::Mat(8, 8, CV_8UC3, cv::Scalar(0, 255, 0)), thumbnail);
+            Exiv2::ExifThumb(exif).setJpegThumbnail(thumbnail.data(), static_cast<long>(thumbnail.size()));
+        }
+        Exiv2::XmpData& xmp = exiv2->xmpData();
+        xmp["Xmp.dc.title"] = std::string("lang=x-default ") + kTitle;
+        xmp["Xmp.tiff.Orientation"] = "6";
+    }
+    exiv2->writeMetadata();
+    if (!icc.empty() && path.size() > 5 && path.compare(path.size() - 5, 5, ".webp") == 0) relabel_webp_icc_chunk(path);
+}
+
+/// What Exiv2 reads back from an output.
+struct ReadBack {
+    std::string icc;
+    Exiv2::ExifData exif;
+    Exiv2::XmpData xmp;
+
+    std::string exif_text(const char* key) const {
+        auto it = exif.findKey(Exiv2::ExifKey(key));
+        return it == exif.end() ? "(none)" : it->toString();
+    }
+    std::string xmp_text(const char* key) const {
+        auto it = xmp.findKey(Exiv2::XmpKey(key));
+        return it == xmp.end() ? "(none)" : it->toString();
+    }
+};
+
+ReadBack read_back(const std::string& path) {
+    auto exiv2 = open_with_exiv2(path);
+    ReadBack back;
+    if (exiv2->iccProfileDefined()) {
+        const Exiv2::DataBuf* icc = exiv2->iccProfile();
+        back.icc.assign(reinterpret_cast<const char*>(icc->pData_), static_cast<std::size_t>(icc->size_));
+    }
+    back.exif = exiv2->exifData();
+    back.xmp = exiv2->xmpData();
+    return back;
+}
+
+/// True if the 24x40 output has the red block at the top-right (upright).
+bool red_at_top_right(const cv::Mat& image) {
+    if (image.cols != 24 || image.rows != 40) return false;
+    const cv::Scalar corner = cv::mean(image(cv::Rect(24 - 6, 1, 5, 6)));
+    const cv::Scalar other = cv::mean(image(cv::Rect(1, 1, 5, 6)));
+    return corner[2] > 200 && corner[0] < 60 && other[2] < 160;
+}
+
+ImageOutcome run(const std::string& input, const std::string& output, const OutputOptions& options,
+                 const std::string& filter = "", const ReadOptions& read = {}) {
+    const filters::Chain chain = filter.empty() ? filters::Chain{} : filters::Chain::parse({filter});
+    return process_image({input, output}, chain, options, read);
+}
+
+TEST(Metadata, SyntheticIccProfileIsWellFormed) {
+    const std::string icc = make_icc_profile("RGB", "test");
+    EXPECT_EQ(icc.size() % 4, 0u);
+    EXPECT_EQ(icc.substr(36, 4), "acsp");
+    EXPECT_EQ(static_cast<unsigned char>(icc[2]) << 8 | static_cast<unsigned char>(icc[3]), int(icc.size()));
+}
+
+TEST(Metadata, ByDefaultOnlyTheIccProfileIsKept) {
+    TempDir dir;
+    const std::string icc = make_icc_profile("RGB", "pixpool default test");
+    make_input(dir / "in.jpg", sideways_picture(), icc);
+    ASSERT_EQ(read_back(dir / "in.jpg").icc, icc);  // the input is what the test means
+    ASSERT_EQ(read_back(dir / "in.jpg").exif_text("Exif.Image.Artist"), "Ada Lovelace");
+
+    for (const char* ext : {"jpg", "png", "webp", "tiff"}) {
+        const std::string out = dir / (std::string("out.") + ext);
+        run(dir / "in.jpg", out, OutputOptions{});
+        const ReadBack back = read_back(out);
+        EXPECT_EQ(back.icc, icc) << ext;
+        EXPECT_EQ(back.exif_text("Exif.Image.Artist"), "(none)") << ext;
+        EXPECT_EQ(back.exif_text("Exif.Image.Orientation"), "(none)") << ext;
+        EXPECT_TRUE(back.xmp.empty()) << ext;
+        EXPECT_TRUE(red_at_top_right(cv::imread(out))) << ext;
+    }
+}
+
+TEST(Metadata, KeepMetadataCarriesExifAndXmpUprightForEveryFormat) {
+    TempDir dir;
+    const std::string icc = make_icc_profile("RGB", "pixpool keep test");
+    make_input(dir / "in.jpg", sideways_picture(), icc);
+    OutputOptions keep;
+    keep.keep_metadata = true;
+    for (const char* ext : {"jpg", "png", "webp", "tiff"}) {
+        const std::string out = dir / (std::string("out.") + ext);
+        run(dir / "in.jpg", out, keep);
+        const ReadBack back = read_back(out);
+        EXPECT_EQ(back.icc, icc) << ext;
+        EXPECT_EQ(back.exif_text("Exif.Image.Artist"), "Ada Lovelace") << ext;
+        EXPECT_EQ(back.exif_text("Exif.Image.Orientation"), "1") << ext;
+        EXPECT_EQ(back.exif_text("Exif.Photo.PixelXDimension"), "(none)") << ext;  // 40 no longer true
+        EXPECT_EQ(back.exif_text("Exif.Thumbnail.JPEGInterchangeFormat"), "(none)") << ext;
+        EXPECT_EQ(back.xmp_text("Xmp.dc.title"), std::string("lang=\"x-default\" ") + kTitle) << ext;
+        EXPECT_EQ(back.xmp_text("Xmp.tiff.Orientation"), "1") << ext;
+        const cv::Mat pixels = cv::imread(out);  // OpenCV applies the orientation tag: 1 leaves them be
+        EXPECT_TRUE(red_at_top_right(pixels)) << ext;
+        EXPECT_TRUE(red_at_top_right(cv::imread(out, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION))) << ext;
+    }
+}
+
+/// Readers other than Exiv2 see the profile too: a PNG iCCP chunk with a
+/// profile name (libpng drops one without), a WebP ICCP chunk where the
+/// container says (libwebp refuses a second VP8X), alpha kept.
+TEST(Metadata, IccChunksAreWhereOtherReadersLook) {
+    TempDir dir;
+    const std::string icc = make_icc_profile("RGB", "chunks");
+    cv::Mat with_alpha(24, 40, CV_8UC4, cv::Scalar(10, 20, 30, 128));
+    ImageMetadata metadata;
+    metadata.icc = icc;
+    write_image_atomically(with_alpha, dir / "a.png", OutputOptions{}, metadata);
+    const std::string png = read_bytes(dir / "a.png");
+    EXPECT_NE(png.find(std::string("iCCPICC Profile\0\0", 17)), std::string::npos);
+    EXPECT_EQ(png.find("iCCP"), png.rfind("iCCP"));  // one profile, not the placeholder too
+
+    write_image_atomically(photo_like(), dir / "opaque.webp", OutputOptions{}, metadata);
+    EXPECT_EQ(webp_chunks(read_bytes(dir / "opaque.webp")), (std::vector<std::string>{"VP8X", "ICCP", "VP8 "}));
+    write_image_atomically(with_alpha, dir / "alpha.webp", OutputOptions{}, metadata);
+    EXPECT_EQ(webp_chunks(read_bytes(dir / "alpha.webp")),
+              (std::vector<std::string>{"VP8X", "ICCP", "ALPH", "VP8 "}));
+    OutputOptions lossless;
+    lossless.webp_lossless = true;
+    write_image_atomically(with_alpha, dir / "lossless.webp", lossless, metadata);
+    EXPECT_EQ(webp_chunks(read_bytes(dir / "lossless.webp")), (std::vector<std::string>{"VP8X", "ICCP", "VP8L"}));
+    for (const char* name : {"a.png", "alpha.webp", "lossless.webp"}) {
+        EXPECT_EQ(read_back(dir / name).icc, icc) << name;
+        const cv::Mat back = cv::imread(dir / name, cv::IMREAD_UNCHANGED);
+        ASSERT_EQ(back.channels(), 4) << name;
+        EXPECT_NEAR(back.at<cv::Vec4b>(5, 5)[3], 128, 1) << name;
+    }
+}
+
+TEST(Metadata, WithoutAutoOrientTheOrientationTagStays) {
+    TempDir dir;
+    make_input(dir / "in.jpg", sideways_picture(), make_icc_profile("RGB", "p"));
+    OutputOptions keep;
+    keep.keep_metadata = true;
+    ReadOptions as_stored;
+    as_stored.auto_orient = false;
+    const ImageOutcome outcome = run(dir / "in.jpg", dir / "out.jpg", keep, "", as_stored);
+    EXPECT_EQ(outcome.width, 40);
+    EXPECT_EQ(read_back(dir / "out.jpg").exif_text("Exif.Image.Orientation"), "6");
+    EXPECT_EQ(read_back(dir / "out.jpg").xmp_text("Xmp.tiff.Orientation"), "6");
+}
+
+TEST(Metadata, IccProfileIsReadFromPngWebpAndTiffInputs) {
+    TempDir dir;
+    for (const char* ext : {"png", "webp", "tiff"}) {
+        const std::string icc = make_icc_profile("RGB", std::string("from ") + ext);
+        const std::string in = dir / (std::string("in.") + ext);
+        make_input(in, sideways_picture(), icc, /*exif_and_xmp=*/false);
+        ASSERT_EQ(read_back(in).icc, icc) << ext;
+        run(in, dir / (std::string("out-") + ext + ".jpg"), OutputOptions{});
+        EXPECT_EQ(read_back(dir / (std::string("out-") + ext + ".jpg")).icc, icc) << ext;
+    }
+}
+
+TEST(Metadata, GrayProfileKeptOnGrayOutputRgbProfileDroppedFromIt) {
+    TempDir dir;
+    const std::string gray_icc = make_icc_profile("GRAY", "gray");
+    cv::Mat gray(16, 16, CV_8UC1, cv::Scalar(90));
+    make_input(dir / "gray.png", gray, gray_icc, false);
+    run(dir / "gray.png", dir / "gray.jpg", OutputOptions{});
+    EXPECT_EQ(read_back(dir / "gray.jpg").icc, gray_icc);
+
+    // An RGB profile would be wrong on a grayscale output (viewers reject or misread it).
+    make_input(dir / "rgb.jpg", sideways_picture(), make_icc_profile("RGB", "rgb"), false);
+    run(dir / "rgb.jpg", dir / "now-gray.png", OutputOptions{}, "grayscale");
+    ASSERT_EQ(cv::imread(dir / "now-gray.png", cv::IMREAD_UNCHANGED).channels(), 1);
+    EXPECT_EQ(read_back(dir / "now-gray.png").icc, "");
+}
+
+TEST(Metadata, InputWithoutMetadataIsFine) {
+    TempDir dir;
+    ASSERT_TRUE(cv::imwrite(dir / "plain.jpg", sideways_picture()));
+    OutputOptions keep;
+    keep.keep_metadata = true;
+    for (const char* ext : {"jpg", "png", "webp", "tiff", "bmp"}) {
+        const std::string out = dir / (std::string("out.") + ext);
+        const ImageOutcome outcome = run(dir / "plain.jpg", out, keep);
+        EXPECT_EQ(outcome.warnings, "") << ext;
+        EXPECT_EQ(cv::imread(out).size(), cv::Size(40, 24)) << ext;
+    }
+    EXPECT_TRUE(read_back(dir / "out.jpg").exif.empty());
+    EXPECT_EQ(read_back(dir / "out.jpg").icc, "");
+}
+
+TEST(Metadata, BmpOutputGetsThePixelsOnly) {
+    TempDir dir;
+    make_input(dir / "in.jpg", sideways_picture(), make_icc_profile("RGB", "bmp"));
+    OutputOptions keep;
+    keep.keep_metadata = true;
+    run(dir / "in.jpg", dir / "out.bmp", keep);
+    EXPECT_TRUE(red_at_top_right(cv::imread(dir / "out.bmp")));
+}
+
+TEST(Metadata, MetadataThatCannotBeWrittenIsAnErrorAndNothingIsWritten) {
+    TempDir dir;
+    ImageMetadata broken;
+    broken.icc = make_icc_profile("RGB", "broken");
+    put_u32(broken.icc, 0, 12345);  // the size field disagrees with the profile's length
+    const std::string path = dir / "out.jpg";
+    const std::string message = test_util::error_of<ImageError>(
+        [&] { write_image_atomically(sideways_picture(), path, OutputOptions{}, broken); });
+    EXPECT_EQ(message.rfind(path + ": cannot write metadata: ", 0), 0u) << message;
+    EXPECT_FALSE(fs::exists(path));
+    EXPECT_TRUE(test_util::names_containing(dir.path(), "pixpool-tmp").empty());
+}
+
+TEST(Metadata, ReadMetadataLeavesExifAndXmpOutUnlessAsked) {
+    TempDir dir;
+    const std::string icc = make_icc_profile("RGB", "read");
+    make_input(dir / "in.jpg", sideways_picture(), icc);
+    const ImageMetadata icc_only = read_metadata(dir / "in.jpg", false);
+    EXPECT_EQ(icc_only.icc, icc);
+    EXPECT_EQ(icc_only.exif, "");
+    EXPECT_EQ(icc_only.xmp, "");
+    const ImageMetadata all = read_metadata(dir / "in.jpg", true);
+    EXPECT_NE(all.exif, "");
+    EXPECT_NE(all.xmp.find(kTitle), std::string::npos);
+    EXPECT_TRUE(read_metadata(dir / "missing.jpg", true).empty());
 }
 
 }  // namespace

@@ -26,6 +26,9 @@ public:
 /// How outputs are encoded. Same for every file of a batch.
 struct OutputOptions {
     std::string format;    ///< "" keeps the input's; else jpg, png, webp, tiff or bmp
+    /// JPEG and WebP quality 1..100; -1: the default, JPEG 95 and WebP 90
+    /// (lossy: OpenCV's own WebP default is lossless, several times larger
+    /// and slower to encode for a photo). Ignored with `webp_lossless`.
     int quality = -1;
     std::string prefix;    ///< prepended to output file names, e.g. "blurred_"
     /// JPEG: progressive (SOF2, loads coarse-to-fine, often a little smaller)
@@ -58,6 +61,27 @@ struct ReadOptions {
     /// Turn the pixels upright from the EXIF orientation tag.
     bool auto_orient = true;
 };
+
+/// Metadata carried from an input to its output, as plain bytes.
+struct ImageMetadata {
+    std::string icc;   ///< the ICC colour profile; empty: none
+    std::string exif;  ///< EXIF as a TIFF-structured block (a JPEG APP1's after "Exif\0\0"); empty: none
+    std::string xmp;   ///< the XMP packet (XML); empty: none
+    bool empty() const { return icc.empty() && exif.empty() && xmp.empty(); }
+};
+
+/// What of `path`'s metadata its output should carry, read with Exiv2: the
+/// ICC profile always; with `exif_and_xmp` also the EXIF, with the
+/// orientation set to 1 when `upright` (the pixels were turned upright) and
+/// without the thumbnail, the pixel-size tags and the TIFF layout tags,
+/// which would be wrong for the output, and the XMP, with its orientation
+/// likewise. An input without metadata, or in a format Exiv2 does not know,
+/// gives an empty ImageMetadata. Metadata that is there but cannot be read
+/// is an ImageError "<path>: cannot read metadata: <reason>" with
+/// `exif_and_xmp` (the user asked for it); without, it is a line added to
+/// `warnings` and an empty ImageMetadata.
+ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upright = true,
+                            std::string* warnings = nullptr);
 
 /// One task: which file to read and where to write. The master decides both.
 struct ImageTask {
@@ -98,8 +122,15 @@ cv::Mat read_image(const std::string& path, const ReadOptions& options = {}, std
 /// Writes `image` to `path` atomically: encodes to a temporary file in the
 /// same folder, then renames it over `path`. On any failure the temporary file
 /// is removed and ImageError is thrown naming `path` and the reason.
+///
+/// `metadata` goes into the encoded bytes in memory, before the file is
+/// written, where the format holds it (JPEG, PNG, WebP, TIFF; not BMP): the
+/// ICC profile, unless it is for other channels than the output has (an RGB
+/// profile on a grayscale output), then the EXIF and XMP as given. Failing
+/// to embed it is an ImageError "<path>: cannot write metadata: <reason>",
+/// and nothing is written.
 void write_image_atomically(const cv::Mat& image, const std::string& path,
-                            const OutputOptions& output);
+                            const OutputOptions& output, const ImageMetadata& metadata = {});
 
 /// Makes this process fit to be one of N workers: OpenCV's own threads off
 /// (cv::setNumThreads(0)) and OpenCL off, so N workers mean N busy cores.
