@@ -42,10 +42,27 @@ std::string megapixels(double pixels) {
 }
 
 void refuse_bombs(const std::string& path, const detail::ImageHeader& header, std::uint64_t max_pixels) {
-    if (max_pixels == 0 || header.width * header.height <= max_pixels) return;
+    // Compared by division: a header may declare sizes whose product overflows.
+    if (max_pixels == 0 || header.width == 0 || header.height <= max_pixels / header.width) return;
     throw ImageError(path + ": refused: " + std::to_string(header.width) + "x" + std::to_string(header.height) +
                      " is " + megapixels(double(header.width) * double(header.height)) +
                      " megapixels, over the limit of " + megapixels(double(max_pixels)) + " (--max-pixels)");
+}
+
+/// The codecs' messages as one line, for an error: libpng prints one line
+/// per warning, and an error must stay one entry of the summary.
+std::string one_line(const std::string& messages) {
+    std::string line;
+    std::size_t start = 0;
+    while (start <= messages.size()) {
+        std::size_t end = messages.find('\n', start);
+        if (end == std::string::npos) end = messages.size();
+        std::string part = messages.substr(start, end - start);
+        while (!part.empty() && (part.back() == '\r' || part.back() == ' ')) part.pop_back();
+        if (!part.empty()) line += (line.empty() ? "" : "; ") + part;
+        start = end + 1;
+    }
+    return line;
 }
 
 /// Decodes from the file, not from memory: OpenCV's in-memory JPEG source
@@ -64,7 +81,8 @@ cv::Mat decode(const std::string& path, std::string& warnings) {
     }
     warnings = messages.take();
     if (image.empty()) {
-        throw ImageError(path + ": cannot decode (" + (warnings.empty() ? "not an image or unsupported format" : warnings) + ")");
+        throw ImageError(path + ": cannot decode (" +
+                         (warnings.empty() ? "not an image or unsupported format" : one_line(warnings)) + ")");
     }
     return image;
 }
@@ -78,7 +96,7 @@ cv::Mat read_image(const std::string& path, const ReadOptions& options, std::str
     std::string messages;
     cv::Mat image = decode(path, messages);
     if (!messages.empty()) {
-        if (options.fail_on_warning) throw ImageError(path + ": decoder warning: " + messages);
+        if (options.fail_on_warning) throw ImageError(path + ": decoder warning: " + one_line(messages));
         if (warnings) *warnings += (warnings->empty() ? "" : "\n") + messages;
     }
     if (options.auto_orient && header.orientation != 1) {
