@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config
-  libopencv-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libexiv2-dev
+  libopencv-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libexiv2-dev libjpeg-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
