@@ -51,8 +51,18 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
     command.add_option("--prefix", b.output.prefix, "prepend to every output file name, e.g. blurred_");
     command.add_option("--format", b.output.format, "output format (default: the input's)")
         ->check(CLI::IsMember({"jpg", "png", "webp", "tiff", "bmp"}));
-    command.add_option("--quality", b.output.quality, "JPEG/WebP quality (default: JPEG 95, WebP lossless)")
+    command.add_option("--quality", b.output.quality, "JPEG/WebP quality (default: JPEG 95, WebP 90)")
         ->check(CLI::Range(1, 100));
+    command.add_flag("--progressive", b.output.progressive, "JPEG: progressive instead of baseline");
+    command.add_option("--png-compression", b.output.png_compression, "PNG: zlib level, 0 (fastest) to 9 (smallest)")
+        ->check(CLI::Range(0, 9))
+        ->capture_default_str();
+    command.add_flag("--webp-lossless", b.output.webp_lossless, "WebP: lossless instead of lossy at --quality");
+    command.add_option("--tiff-compression", b.output.tiff_compression, "TIFF: none, lzw or deflate")
+        ->check(CLI::IsMember({"none", "lzw", "deflate"}))
+        ->capture_default_str();
+    command.add_flag("--keep-metadata", b.output.keep_metadata,
+                     "also carry EXIF (orientation reset) and XMP to the output; the ICC profile is always kept");
     command.add_option("-j,--jobs", b.jobs, "worker processes (default: the usable CPUs)")
         ->check(CLI::Range(1, 1024));
     command.add_flag("--inline", b.run_inline, "no pool: every file in this process, one by one");

@@ -114,6 +114,16 @@ void run_inline(const BatchOptions& options, const filters::Chain& chain, std::v
 
 constexpr const char* kSpawnedWorkerName = "pixpool.image";
 
+}  // namespace
+
+// JSON forms of the options, declared once: for spawned workers and the journal's recipe.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutputOptions, format, quality, prefix, progressive, png_compression,
+                                   webp_lossless, tiff_compression, keep_metadata)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReadOptions, max_pixels, fail_on_warning, auto_orient)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogConfig, level, pattern, file_template)
+
+namespace {
+
 /// What a worker needs to know, for Spawn, where nothing is inherited.
 /// How the pixels and files are made: the filters and the read and output
 /// options. It travels to spawned workers, and the journal records it so a
@@ -121,17 +131,14 @@ constexpr const char* kSpawnedWorkerName = "pixpool.image";
 nlohmann::json recipe_json(const BatchOptions& options, const std::vector<std::string>& filters) {
     return {
         {"filters", filters},
-        {"output", {{"format", options.output.format}, {"quality", options.output.quality},
-                    {"prefix", options.output.prefix}}},
-        {"read", {{"max_pixels", options.read.max_pixels}, {"fail_on_warning", options.read.fail_on_warning},
-                  {"auto_orient", options.read.auto_orient}}},
+        {"output", options.output},
+        {"read", options.read},
     };
 }
 
 std::string encode_worker_config(const BatchOptions& options) {
     nlohmann::json config = recipe_json(options, options.filter_specs);
-    config["log"] = {{"level", options.log.level}, {"pattern", options.log.pattern},
-                     {"file_template", options.log.file_template}};
+    config["log"] = options.log;
     return config.dump();
 }
 
@@ -180,18 +187,9 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
 void serve_if_spawned_image_worker() {
     register_spawned_worker(kSpawnedWorkerName, [](const std::string& bytes, int worker_id) -> Handler {
         nlohmann::json config = nlohmann::json::parse(bytes);
-        LogConfig log;
-        log.level = config["log"]["level"];
-        log.pattern = config["log"]["pattern"];
-        log.file_template = config["log"]["file_template"];
-        OutputOptions output;
-        output.format = config["output"]["format"];
-        output.quality = config["output"]["quality"];
-        output.prefix = config["output"]["prefix"];
-        ReadOptions read;
-        read.max_pixels = config["read"]["max_pixels"];
-        read.fail_on_warning = config["read"]["fail_on_warning"];
-        read.auto_orient = config["read"]["auto_orient"];
+        const auto log = config["log"].get<LogConfig>();
+        const auto output = config["output"].get<OutputOptions>();
+        const auto read = config["read"].get<ReadOptions>();
         auto chain = filters::Chain::parse(config["filters"].get<std::vector<std::string>>());
         start_image_worker(log, worker_id);
         return [chain, output, read](const std::string& payload) { return handle_task(payload, chain, output, read); };
