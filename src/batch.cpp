@@ -182,6 +182,24 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
     });
 }
 
+/// One summary entry stays one line: control characters (a newline in a
+/// file name) are shown escaped, as \n or \xHH.
+std::string printable(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c < 0x20 || c == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 void serve_if_spawned_image_worker() {
@@ -260,9 +278,13 @@ std::string summarize(const BatchReport& report) {
     out << rates << (report.workers > 0 ? " on " + std::to_string(report.workers) + " workers" : "") << "\n";
     for (const FileReport& file : report.files) {
         if (file.status == Status::Failed || file.status == Status::Crashed || file.status == Status::TimedOut) {
-            out << "  error: " << file.error << "\n";
+            out << "  error: " << printable(file.error) << "\n";
         } else if (file.status == Status::Ok && !file.outcome.warnings.empty()) {
-            out << "  warning: " << file.input << ": " << file.outcome.warnings << "\n";
+            std::string joined = file.outcome.warnings;
+            for (std::size_t at = joined.find('\n'); at != std::string::npos; at = joined.find('\n', at)) {
+                joined.replace(at, 1, "; ");
+            }
+            out << "  warning: " << printable(file.input) << ": " << printable(joined) << "\n";
         }
     }
     return out.str();

@@ -87,6 +87,16 @@ cv::Mat decode(const std::string& path, std::string& warnings) {
     return image;
 }
 
+/// OpenCV's TIFF decoder reads some TIFFs through libtiff's RGBA interface,
+/// which applies the orientation tag itself. When the decoded size is the
+/// header's size turned a quarter, that has happened; turning again would
+/// undo it.
+bool already_upright(const cv::Mat& image, const detail::ImageHeader& header) {
+    const bool quarter_turn = header.orientation >= 5;
+    return quarter_turn && header.width != header.height && std::uint64_t(image.cols) == header.height &&
+           std::uint64_t(image.rows) == header.width;
+}
+
 }  // namespace
 
 cv::Mat read_image(const std::string& path, const ReadOptions& options, std::string* warnings) {
@@ -99,8 +109,11 @@ cv::Mat read_image(const std::string& path, const ReadOptions& options, std::str
         if (options.fail_on_warning) throw ImageError(path + ": decoder warning: " + one_line(messages));
         if (warnings) *warnings += (warnings->empty() ? "" : "\n") + messages;
     }
-    if (options.auto_orient && header.orientation != 1) {
-        image = filters::make_step("auto_orient", {{"orientation", std::to_string(header.orientation)}}).apply(image);
+    if (options.auto_orient && header.orientation != 1 && !already_upright(image, header)) {
+        static const filters::Filter* auto_orient = filters::find("auto_orient");
+        filters::Values values;
+        values.set("orientation", std::to_string(header.orientation));
+        image = auto_orient->apply(image, values);
     }
     return image;
 }

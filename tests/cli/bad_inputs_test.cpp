@@ -512,10 +512,7 @@ TEST(BadInputsNames, LeadingDashFileNamedOnTheCommandLine) {
     EXPECT_FALSE(cv::imread((scratch / "out2/-dash.jpg").string()).empty());
 }
 
-// DISABLED: fails today. summarize() (src/batch.cpp) prints file names
-// raw, so "bad\nname.jpg" splits its error over two lines. Enable once the
-// summary escapes control characters in names (e.g. as \n).
-TEST(BadInputsNames, DISABLED_ErrorForAFileWithANewlineInItsNameStaysOneEntry) {
+TEST(BadInputsNames, ErrorForAFileWithANewlineInItsNameStaysOneEntry) {
     // A summary reader splits on lines: a name with a newline must not make
     // one error look like an error plus a stray line.
     Scratch scratch;
@@ -551,11 +548,7 @@ TEST(BadInputsWarnings, SeveralDecoderWarningsMakeOneErrorLine) {
     EXPECT_FALSE(fs::exists(scratch / "out/two_warnings.png"));
 }
 
-// DISABLED: fails today. ImageOutcome::warnings holds one warning per line,
-// and summarize() (src/batch.cpp) prints them after a single "  warning: "
-// prefix, so the second warning becomes a stray line. Enable once the
-// summary gives each warning its own "  warning: <file>: " line or joins them.
-TEST(BadInputsWarnings, DISABLED_SeveralDecoderWarningsStayOneSummaryEntry) {
+TEST(BadInputsWarnings, SeveralDecoderWarningsStayOneSummaryEntry) {
     Scratch scratch;
     const fs::path input = scratch / "two_warnings.png";
     write_png_with_two_warnings(input, textured(32, 24));
