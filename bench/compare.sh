@@ -80,13 +80,22 @@ pixpool=$build_dir/cli/pixpool
 roundtrip=$build_dir/bench/pool_roundtrip
 [ -x "$pixpool" ] && [ -x "$roundtrip" ] || { echo "compare: $pixpool or $roundtrip missing" >&2; exit 1; }
 
+if git -C "$source_dir" rev-parse --git-dir >/dev/null 2>&1; then
+  rev="$(git -C "$source_dir" log -1 --format='%h %s')"
+  git -C "$source_dir" diff --quiet HEAD -- pool filters src cli 2>/dev/null || rev="$rev (+ uncommitted changes)"
+elif [ -f "$source_dir/COMMIT" ]; then
+  rev="$(cat "$source_dir/COMMIT") (clean export)"
+else
+  rev="unknown"
+fi
+
 # --- 3. corpus --------------------------------------------------------------
 /usr/bin/python3 bench/make_corpus.py --out bench/corpus
 
 # --- 4./5. measure and report -------------------------------------------------
 echo "compare: $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 args=(--pixpool "$pixpool" --roundtrip "$roundtrip" --corpus bench/corpus --reps "$reps"
-      --json bench/corpus/last-results.json --command-line "bench/compare.sh${orig_args:+ $orig_args}")
+      --pixpool-rev "$rev" --json bench/corpus/last-results.json --command-line "bench/compare.sh${orig_args:+ $orig_args}")
 [ -n "$only" ] && args+=(--only "$only")
 [ "$docs" -eq 1 ] && args+=(--md docs/benchmarks.md)
 /usr/bin/python3 bench/peers/compare.py "${args[@]}"

@@ -285,7 +285,7 @@ def roundtrips(args):
 
 def versions(args):
     v = {}
-    v["pixpool"] = sh(f"git -C {os.path.dirname(os.path.dirname(HERE))} log -1 --format='%h %s'")
+    v["pixpool"] = args.pixpool_rev or sh(f"git -C {os.path.dirname(os.path.dirname(HERE))} log -1 --format='%h %s'")
     v["pixpool binary"] = args.pixpool
     v["OpenCV (pixpool)"] = sh("pkg-config --modversion opencv4")
     v["Python"] = platform.python_version()
@@ -485,6 +485,7 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated workload names (default: all)")
     ap.add_argument("--md", help="write the report here (docs/benchmarks.md)")
     ap.add_argument("--json", help="write raw results here")
+    ap.add_argument("--pixpool-rev", default="", help="which pixpool source was built, for the report")
     ap.add_argument("--command-line", default="bench/compare.sh")
     args = ap.parse_args()
     args.corpus = os.path.abspath(args.corpus)
