@@ -51,9 +51,12 @@ struct Worker {
     int fd = -1;
     FrameReader reader;
     bool ready = false;  ///< said so after its initializer; only then is it given tasks
-    bool busy = false;
-    std::uint64_t task = 0;
-    Clock::time_point started;
+    /// Tasks sent to this worker, in order: the front one is running, the one
+    /// behind it (at most one) waits in its socket, so the worker goes on
+    /// without waiting for the master to read a result and send the next.
+    std::deque<std::uint64_t> held;
+    Clock::time_point started;  ///< when the front task started
+    bool busy() const { return !held.empty(); }
     std::size_t tasks_done = 0;
     std::string start_error;  ///< what a worker that could not start said
 };
@@ -102,7 +105,7 @@ struct Pool::Impl {
         w.fd = started.fd;
         w.reader.clear();
         w.ready = false;
-        w.busy = false;
+        w.held.clear();
         w.tasks_done = 0;
         w.start_error.clear();
     }
@@ -121,7 +124,7 @@ struct Pool::Impl {
 
     bool active() const {
         return !queue.empty() ||
-               std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return w.busy; });
+               std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return w.busy(); });
     }
 
     std::uint64_t enqueue(std::string payload, const std::function<void(const Result&)>* on_result) {
@@ -159,25 +162,53 @@ struct Pool::Impl {
         return "worker " + std::to_string(w.slot) + " (pid " + std::to_string(w.pid) + ")";
     }
 
+    /// Idle workers get a task first. Then, once every worker is busy and
+    /// there is work enough for all, each gets a second one to start as soon
+    /// as it finishes. At the tail nothing is held back behind a busy worker.
+    /// (A first interrupt lets a held task run too: it is already sent.)
     void dispatch() {
         if (stopped || !broken.empty()) return;
         for (Worker& w : workers) {
             if (queue.empty()) return;
-            if (w.busy || !w.ready || w.pid <= 0) continue;
-            std::uint64_t id = queue.front();
-            TaskState& task = tasks[id];
-            std::string frame;
-            detail::put_u64(frame, id);
-            frame += task.payload;
-            if (!detail::send_frame(w.fd, frame)) {
-                gone(w);  // it died while idle; the task stays queued
-                continue;
-            }
-            queue.pop_front();
-            ++task.attempts;
-            w.busy = true;
-            w.task = id;
-            w.started = Clock::now();
+            if (w.ready && w.pid > 0 && w.held.empty() && has_quota(w)) send(w);
+        }
+        bool all_busy = std::all_of(workers.begin(), workers.end(), [](const Worker& w) { return w.busy(); });
+        if (!all_busy) return;
+        for (Worker& w : workers) {
+            if (queue.size() < workers.size()) return;
+            if (w.held.size() == 1 && has_quota(w)) send(w);
+        }
+    }
+
+    /// A worker that is to be replaced after max_tasks_per_worker is given no more.
+    bool has_quota(const Worker& w) const {
+        return options.max_tasks_per_worker == 0 || w.tasks_done + w.held.size() < options.max_tasks_per_worker;
+    }
+
+    void send(Worker& w) {
+        std::uint64_t id = queue.front();
+        TaskState& task = tasks[id];
+        std::string frame;
+        detail::put_u64(frame, id);
+        frame += task.payload;
+        if (!detail::send_frame(w.fd, frame)) {
+            gone(w);  // it died; the task stays queued
+            return;
+        }
+        queue.pop_front();
+        ++task.attempts;
+        if (w.held.empty()) w.started = Clock::now();
+        w.held.push_back(id);
+    }
+
+    /// Tasks a worker held but never started go back to the queue's front,
+    /// in order, with the attempt not counted.
+    void give_back_unstarted(Worker& w) {
+        while (w.held.size() > 1) {
+            std::uint64_t id = w.held.back();
+            w.held.pop_back();
+            --tasks[id].attempts;
+            queue.push_front(id);
         }
     }
 
@@ -194,10 +225,11 @@ struct Pool::Impl {
             w.ready = true;
             return;
         }
-        if (!w.busy || id != w.task) return;
+        if (!w.busy() || id != w.held.front()) return;
         Result result{id, kind == Reply::Ok ? Status::Ok : Status::Failed, std::move(text),
                       w.slot, w.pid, seconds_since(w.started), 0};
-        w.busy = false;
+        w.held.pop_front();
+        w.started = Clock::now();  // the next held task, if any, starts now
         ++w.tasks_done;
         start_deaths = 0;
         finish(id, std::move(result));
@@ -220,15 +252,16 @@ struct Pool::Impl {
         std::string name = who(w);
         pid_t pid = w.pid;
         int status = end(w, false);
-        if (w.busy) {
-            w.busy = false;
-            TaskState& task = tasks[w.task];
-            if (task.attempts <= options.retries) {
-                queue.push_front(w.task);
+        if (w.busy()) {
+            give_back_unstarted(w);
+            std::uint64_t id = w.held.front();
+            w.held.clear();
+            if (tasks[id].attempts <= options.retries) {
+                queue.push_front(id);
             } else {
-                Result r{w.task, Status::Crashed, name + " " + detail::describe_exit(status), w.slot,
+                Result r{id, Status::Crashed, name + " " + detail::describe_exit(status), w.slot,
                          pid, seconds_since(w.started), 0};
-                finish(w.task, std::move(r));
+                finish(id, std::move(r));
             }
         } else if (w.tasks_done == 0) {
             ++start_deaths;
@@ -257,25 +290,25 @@ struct Pool::Impl {
     void stop_all(bool kill_now, const std::string& why_running) {
         stopped = true;
         for (Worker& w : workers) {
-            bool was_busy = w.busy;
-            std::uint64_t id = w.task;
+            std::deque<std::uint64_t> held;
+            held.swap(w.held);
             pid_t pid = w.pid;
-            w.busy = false;
             end(w, kill_now);
-            if (was_busy) finish(id, Result{id, Status::Cancelled, why_running, w.slot, pid});
+            for (std::uint64_t id : held) finish(id, Result{id, Status::Cancelled, why_running, w.slot, pid});
         }
     }
 
     void check_timeouts() {
         if (options.timeout_seconds <= 0) return;
         for (Worker& w : workers) {
-            if (!w.busy || seconds_since(w.started) < options.timeout_seconds) continue;
-            std::uint64_t id = w.task;
+            if (!w.busy() || seconds_since(w.started) < options.timeout_seconds) continue;
+            give_back_unstarted(w);
+            std::uint64_t id = w.held.front();
+            w.held.clear();
             Result r{id, Status::TimedOut, "", w.slot, w.pid, seconds_since(w.started), 0};
             char text[64];
             std::snprintf(text, sizeof text, "timed out after %g s", options.timeout_seconds);
             r.value = text;
-            w.busy = false;
             end(w, true);
             finish(id, std::move(r));
             restart(w);
@@ -293,7 +326,7 @@ struct Pool::Impl {
         if (options.interrupts) wait = std::min(wait, std::chrono::milliseconds(200));
         if (options.timeout_seconds > 0) {
             for (const Worker& w : workers) {
-                if (!w.busy) continue;
+                if (!w.busy()) continue;
                 auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::duration<double>(options.timeout_seconds) - (Clock::now() - w.started));
                 wait = std::min(wait, std::max(left + std::chrono::milliseconds(1),
@@ -415,7 +448,7 @@ std::size_t Pool::tasks_queued() const { return impl_->queue.size(); }
 
 std::size_t Pool::tasks_running() const {
     return static_cast<std::size_t>(std::count_if(impl_->workers.begin(), impl_->workers.end(),
-                                                  [](const Worker& w) { return w.busy; }));
+                                                  [](const Worker& w) { return w.busy(); }));
 }
 
 std::vector<pid_t> Pool::worker_pids() const {

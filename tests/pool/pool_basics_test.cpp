@@ -133,7 +133,10 @@ TEST(Pool, InitializerRunsOncePerWorker) {
     PoolOptions options;
     options.workers = 2;
     options.initializer = [](int slot) { initialised += 1 + 100 * slot; };
-    options.handler = [](const std::string&) { return std::to_string(initialised); };
+    options.handler = [](const std::string&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // long enough for both workers to take some
+        return std::to_string(initialised);
+    };
     Pool pool(options);
     std::set<std::string> values;
     for (const auto& r : pool.map(std::vector<std::string>(50, "?"))) values.insert(r.value);

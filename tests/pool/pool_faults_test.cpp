@@ -57,6 +57,17 @@ TEST(PoolFaults, SegfaultFailsOnlyThatTaskAndTheBatchGoesOn) {
     EXPECT_EQ(pool.worker_pids().size(), 2u) << "the dead worker was replaced";
 }
 
+TEST(PoolFaults, ATaskQueuedBehindACrashIsNotLostNorCountedAsATry) {
+    // One worker holds the crashing task and the next one already sent to it.
+    Pool pool(options_with(1));
+    auto results = pool.map({"segv", "a", "b", "c"});
+    EXPECT_EQ(results[0].status, Status::Crashed);
+    for (std::size_t i = 1; i < results.size(); ++i) {
+        EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].value;
+        EXPECT_EQ(results[i].attempts, 1) << i;
+    }
+}
+
 TEST(PoolFaults, AbortIsReportedAsSIGABRT) {
     Pool pool(options_with(1));
     Result r = pool.submit("abort").get();
