@@ -67,6 +67,11 @@ struct TaskState {
     const std::function<void(const Result&)>* on_result = nullptr;
 };
 
+/// Tasks one busy worker may hold: the running one and the ones queued in its
+/// socket behind it. More hides the master's latency better; fewer keeps the
+/// tail balanced and loses less to a first interrupt.
+constexpr std::size_t kMaxHeld = 3;
+
 double seconds_since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -163,9 +168,10 @@ struct Pool::Impl {
     }
 
     /// Idle workers get a task first. Then, once every worker is busy and
-    /// there is work enough for all, each gets a second one to start as soon
-    /// as it finishes. At the tail nothing is held back behind a busy worker.
-    /// (A first interrupt lets a held task run too: it is already sent.)
+    /// there is work enough for all, each gets more, round by round, up to
+    /// kMaxHeld, to start as soon as it finishes. At the tail nothing is held
+    /// back behind a busy worker. (A first interrupt lets held tasks run too:
+    /// they are already sent.)
     void dispatch() {
         if (stopped || !broken.empty()) return;
         for (Worker& w : workers) {
@@ -174,9 +180,11 @@ struct Pool::Impl {
         }
         bool all_busy = std::all_of(workers.begin(), workers.end(), [](const Worker& w) { return w.busy(); });
         if (!all_busy) return;
-        for (Worker& w : workers) {
-            if (queue.size() < workers.size()) return;
-            if (w.held.size() == 1 && has_quota(w)) send(w);
+        for (std::size_t depth = 1; depth < kMaxHeld; ++depth) {
+            for (Worker& w : workers) {
+                if (queue.size() < workers.size()) return;
+                if (w.held.size() == depth && has_quota(w)) send(w);
+            }
         }
     }
 
