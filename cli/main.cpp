@@ -36,6 +36,13 @@ int main(int argc, char** argv) {
 
     CLI::App* list = app.add_subcommand("filters", "list every filter with its parameters");
 
+    const char* config_keys =
+        "\nEvery long option above can also be set in a TOML file read with `pixpool --config FILE`,\n"
+        "in a table named after the command; options on the command line win. For example:\n"
+        "  [run]\n  filter = [\"gaussian_blur:sigma=2\", \"resize:width=1600\"]\n  output = \"web\"\n"
+        "  recursive = true\n  format = \"webp\"\n  log-dir = \"logs\"\n";
+    for (CLI::App* command : {run, blur, bench}) command->footer(config_keys);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
