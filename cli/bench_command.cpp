@@ -55,10 +55,13 @@ int bench_command(BatchFlags& flags) {
     parallel.run_inline = false;
     parallel.out_dir = parallel_out.path();
 
-    BatchReport seq = run_batch(sequential);
-    if (seq.interrupted) return kInterrupted;
+    // The pool runs first: the inline run decodes every image in this very
+    // process, and a master whose heap has grown to hold them forks slowly
+    // and hands its workers copy-on-write pages to fault in again.
     BatchReport par = run_batch(parallel);
     if (par.interrupted) return kInterrupted;
+    BatchReport seq = run_batch(sequential);
+    if (seq.interrupted) return kInterrupted;
 
     std::string chain;
     for (const auto& spec : flags.batch.filter_specs) chain += (chain.empty() ? "" : " ") + spec;
