@@ -10,12 +10,13 @@ echo "== pixpool run: blur sample_images/ into out/ (corrupt.jpg fails on purpos
 "$pixpool" run sample_images -o out -f gaussian_blur:sigma=3 --log-dir out/logs -q || true
 echo
 
-# The samples are small; for timing, make 12 photos of 2.6 to 4.4 megapixels
-# from them with pixpool itself (a 4x upscale, kept as JPEG).
+# The samples are small; for timing, make 48 photos of 4 to 7 megapixels
+# from them with pixpool itself (a 5x upscale, kept as JPEG). A batch of a
+# few seconds: a shorter one mostly measures starting the workers.
 photos=build/demo-photos
-for pass in a b; do
+for pass in a b c d e f g h; do
   "$pixpool" run sample_images --ext jpg,png,webp -o "$photos" --prefix "${pass}_" --format jpg --quality 92 \
-    -f resize:scale=4,upscale=true,interpolation=cubic -q >/dev/null 2>&1 || true
+    -f resize:scale=5,upscale=true,interpolation=cubic -q >/dev/null 2>&1 || true
 done
-echo "== pixpool bench: $(ls "$photos" | grep -c jpg) photos of 2.6-4.4 MP, sequential vs parallel"
+echo "== pixpool bench: $(ls "$photos" | grep -c jpg) photos of 4-7 MP, sequential vs parallel"
 "$pixpool" bench "$photos" -f gaussian_blur:sigma=3 --quality 90
