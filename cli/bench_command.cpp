@@ -55,6 +55,9 @@ int bench_command(BatchFlags& flags) {
     parallel.run_inline = false;
     parallel.out_dir = parallel_out.path();
 
+    // On purpose, so the inline run is a one-core baseline like one worker
+    // (run_batch never tunes its host by itself).
+    prepare_worker_process();
     // The pool runs first: the inline run decodes every image in this very
     // process, and a master whose heap has grown to hold them forks slowly
     // and hands its workers copy-on-write pages to fault in again.

@@ -6,6 +6,8 @@
 #include <pixpool/batch.hpp>
 
 #include "batch_plan.hpp"
+#include "logger.hpp"
+#include "task_codec.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -27,18 +29,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 /// What runs for each file, in a worker or inline: the pool sees only bytes.
+/// It logs through `log`: the worker's own logger, or the inline run's,
+/// never one the host installed.
 std::string handle_task(const std::string& payload, const filters::Chain& chain, const OutputOptions& output,
-                        const ReadOptions& read) {
+                        const ReadOptions& read, spdlog::logger& log) {
     ImageTask task = decode_task(payload);
     try {
         ImageOutcome outcome = process_image(task, chain, output, read);
-        if (!outcome.warnings.empty()) spdlog::warn("{}: {}", task.input, outcome.warnings);
-        spdlog::info("{} -> {} ({}x{}; decode {:.1f} ms, filter {:.1f} ms, encode {:.1f} ms)", task.input,
+        if (!outcome.warnings.empty()) log.warn("{}: {}", task.input, outcome.warnings);
+        log.info("{} -> {} ({}x{}; decode {:.1f} ms, filter {:.1f} ms, encode {:.1f} ms)", task.input,
                      task.output, outcome.width, outcome.height, outcome.decode_ms, outcome.filter_ms,
                      outcome.encode_ms);
         return encode_outcome(outcome);
     } catch (const std::exception& e) {
-        spdlog::info("failed: {}", e.what());  // the summary reports it; the log keeps the context
+        log.info("failed: {}", e.what());  // the summary reports it; the log keeps the context
         throw;
     }
 }
@@ -89,8 +93,9 @@ std::vector<std::size_t> dispatch_order(const std::vector<FileReport>& files) {
 
 void run_inline(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
                 const std::vector<std::size_t>& order, const std::function<void(FileReport&, const Result&)>& done) {
-    prepare_worker_process();
-    make_process_logger(options.log, "inline");
+    // The host's process is left as it is: no worker tuning, and a logger of
+    // the batch's own instead of replacing spdlog's default.
+    const auto log = make_process_logger(options.log, "inline");
     for (std::size_t i : order) {
         FileReport& file = files[i];
         Result result;
@@ -100,7 +105,7 @@ void run_inline(const BatchOptions& options, const filters::Chain& chain, std::v
             auto started = Clock::now();
             try {
                 result.value =
-                    handle_task(encode_task({file.input, file.output}), chain, options.output, options.read);
+                    handle_task(encode_task({file.input, file.output}), chain, options.output, options.read, *log);
                 result.status = Status::Ok;
             } catch (const std::exception& e) {
                 result.value = e.what();
@@ -152,7 +157,7 @@ std::string filter_label(const filters::Chain& chain) {
 /// Sets up this process as worker `worker_id`: OpenCV threads off, its own logger.
 void start_image_worker(const LogConfig& log, int worker_id) {
     prepare_worker_process();
-    make_process_logger(log, std::to_string(worker_id));
+    spdlog::set_default_logger(make_process_logger(log, std::to_string(worker_id)));
     spdlog::debug("worker ready");
 }
 
@@ -171,7 +176,7 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
     const LogConfig log = options.log;
     pool_options.initializer = [log](int worker_id) { start_image_worker(log, worker_id); };
     pool_options.handler = [&chain, &options](const std::string& payload) {
-        return handle_task(payload, chain, options.output, options.read);
+        return handle_task(payload, chain, options.output, options.read, *spdlog::default_logger());
     };
     Pool pool(pool_options);
     std::vector<std::string> payloads;
@@ -210,7 +215,9 @@ void serve_if_spawned_image_worker() {
         const auto read = config["read"].get<ReadOptions>();
         auto chain = filters::Chain::parse(config["filters"].get<std::vector<std::string>>());
         start_image_worker(log, worker_id);
-        return [chain, output, read](const std::string& payload) { return handle_task(payload, chain, output, read); };
+        return [chain, output, read](const std::string& payload) {
+            return handle_task(payload, chain, output, read, *spdlog::default_logger());
+        };
     });
     run_if_spawned_worker();
 }

@@ -1,5 +1,8 @@
 #include "batch_plan.hpp"
 
+#include "inputs.hpp"
+#include "output_naming.hpp"
+
 #include <filesystem>
 #include <map>
 

@@ -1,7 +1,7 @@
 /// Expanding what the user named into the list of input files: folders,
 /// globs and path lists, de-duplicated and sorted.
 
-#include <pixpool/inputs.hpp>
+#include "inputs.hpp"
 
 #include "detail.hpp"
 

@@ -5,7 +5,7 @@
 /// the loggers here are synchronous, with single-threaded (`_st`) sinks: no
 /// async logger, no thread pool, no spdlog::flush_every.
 
-#include <pixpool/log_config.hpp>
+#include "logger.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -72,7 +72,6 @@ std::shared_ptr<spdlog::logger> make_process_logger(const LogConfig& config, con
     // Flush every line: a worker may be killed (timeout, crash) at any time
     // and its last lines are the ones that explain why.
     logger->flush_on(spdlog::level::trace);
-    spdlog::set_default_logger(logger);
     return logger;
 }
 

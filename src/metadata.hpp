@@ -1,13 +1,31 @@
 #pragma once
 /// Putting an input's metadata on an encoded output, in memory, with Exiv2
-/// (kept out of every header). Reading it is `pixpool::read_metadata` in the
-/// public header; this is the write side, used by write_image_atomically
-/// before the temporary file is written.
+/// (kept out of every public header): reading it from an input, and the
+/// write side, used by write_image_atomically before the temporary file is
+/// written.
 
 #include <pixpool/image_job.hpp>
 
 #include <string>
 #include <vector>
+
+namespace pixpool {
+
+/// What of `path`'s metadata its output should carry, read with Exiv2: the
+/// ICC profile always; with `exif_and_xmp` also the EXIF, with the
+/// orientation set to 1 when `upright` (the pixels were turned upright) and
+/// without the thumbnail, the pixel-size tags and the TIFF layout tags,
+/// which would be wrong for the output, and the XMP, with its orientation
+/// likewise. An input without metadata, or in a format Exiv2 does not know,
+/// gives an empty ImageMetadata. Metadata that is there but cannot be read
+/// is an ImageError "<path>: cannot read metadata: <reason>" with
+/// `exif_and_xmp` (the user asked for it); without, it is a line added to
+/// `warnings` and an empty ImageMetadata.
+ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upright = true,
+                            std::string* warnings = nullptr);
+
+
+}  // namespace pixpool
 
 namespace pixpool::detail {
 

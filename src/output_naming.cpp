@@ -1,7 +1,7 @@
 /// Where each output goes: the input tree mirrored under the output folder,
 /// the name kept or built from a template, the extension swapped for --format.
 
-#include <pixpool/inputs.hpp>
+#include "output_naming.hpp"
 
 #include <filesystem>
 

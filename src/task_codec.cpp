@@ -7,7 +7,7 @@
 /// 8 IEEE-754 bytes, both little-endian. Master and workers are the same
 /// binary, so this needs no versioning; it only needs to reject garbage.
 
-#include <pixpool/image_job.hpp>
+#include "task_codec.hpp"
 
 #include <cstdint>
 #include <cstring>

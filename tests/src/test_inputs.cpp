@@ -2,7 +2,8 @@
 
 #include "test_util.hpp"
 
-#include <pixpool/inputs.hpp>
+#include "inputs.hpp"
+#include "output_naming.hpp"
 
 #include <cstdlib>
 #include <fstream>

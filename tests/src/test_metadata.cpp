@@ -5,7 +5,7 @@
 
 #include "test_util.hpp"
 
-#include <pixpool/image_job.hpp>
+#include "metadata.hpp"
 
 #include <exiv2/exiv2.hpp>
 #include <opencv2/imgcodecs.hpp>

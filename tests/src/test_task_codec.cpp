@@ -1,7 +1,7 @@
 /// The byte codec between master and workers: round trips keep every field,
 /// and anything malformed is an ImageError rather than garbage or a crash.
 
-#include <pixpool/image_job.hpp>
+#include "task_codec.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,8 +11,6 @@
 ///   // report.failed == 0 ?
 
 #include <pixpool/image_job.hpp>
-#include <pixpool/inputs.hpp>
-#include <pixpool/log_config.hpp>
 #include <pixpool/pool.hpp>
 
 #include <csignal>
@@ -21,6 +19,36 @@
 #include <vector>
 
 namespace pixpool {
+
+/// Which files a batch reads. Inputs are files, folders (their image files;
+/// `recursive` descends), quoted glob patterns expanded by pixpool itself
+/// ('photos/**/*.jpg'), and lists of paths read from a file or stdin
+/// (`find -print0` style with `null_separated`). The result is de-duplicated
+/// and sorted, so a batch is the same whatever order the shell produced.
+struct InputOptions {
+    std::vector<std::string> paths;       ///< files, folders and glob patterns
+    bool recursive = false;               ///< folders: descend into subfolders
+    std::string files_from;               ///< a file with one path per entry; "-" is stdin
+    bool null_separated = false;          ///< files_from entries end with NUL instead of newline
+    std::vector<std::string> extensions;  ///< what folders and globs contribute ("jpg", "png"); empty: every image type
+    std::vector<std::string> exclude;     ///< folders never read (the output folder, when it sits inside an input)
+};
+
+/// Logging config built in the master and handed by value to each worker,
+/// which builds its own synchronous spdlog logger after the fork. No async
+/// logger, no logger shared across a fork, one file per process. Inline, the
+/// batch logs through a logger of its own and leaves spdlog's default alone.
+struct LogConfig {
+    std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
+    /// spdlog pattern; every worker line carries the worker id and pid.
+    std::string pattern = "[%Y-%m-%d %H:%M:%S.%e] [%l] [worker %n pid %P] %v";
+    /// Empty: log to stderr. Else a path template where "{id}" becomes the
+    /// worker id (and "master" for the master), e.g. "logs/worker-{id}.log".
+    std::string file_template;
+};
+
+/// "logs" -> "logs/worker-{id}.log": the template for --log-dir.
+std::string log_template_for_dir(const std::string& dir);
 
 struct BatchOptions {
     InputOptions input;                     ///< files, folders, globs, lists
@@ -90,6 +118,15 @@ BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbac
 /// For BatchOptions::start_method Spawn: call first thing in main(). In a
 /// process spawned as an image worker it serves files and never returns.
 void serve_if_spawned_image_worker();
+
+/// What each worker applies to itself before its first file: OpenCV's own
+/// threads off (cv::setNumThreads(0)) and OpenCL off, so N workers mean N
+/// busy cores, and glibc keeping big blocks on the heap, so frame-sized
+/// buffers reuse their pages. run_batch applies it in workers only, never to
+/// its host (inline included); a program that wants its own process tuned the
+/// same way calls it on purpose (the CLI's `bench`, so that its inline run is
+/// a one-core baseline).
+void prepare_worker_process();
 
 /// "ok 5, failed 1 ... 2.31 s, 2.2 images/s, 3.4 MP/s" and one line per failure.
 std::string summarize(const BatchReport& report);

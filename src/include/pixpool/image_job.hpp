@@ -1,5 +1,6 @@
 #pragma once
-/// The image job: what one worker does with one file. Decode with OpenCV,
+/// One image: read it, filter it, write it. The image job: what one worker
+/// does with one file. Decode with OpenCV,
 /// apply the filter chain, write to a temporary file beside the output and
 /// rename it into place, so no partial output ever exists.
 ///
@@ -70,19 +71,6 @@ struct ImageMetadata {
     bool empty() const { return icc.empty() && exif.empty() && xmp.empty(); }
 };
 
-/// What of `path`'s metadata its output should carry, read with Exiv2: the
-/// ICC profile always; with `exif_and_xmp` also the EXIF, with the
-/// orientation set to 1 when `upright` (the pixels were turned upright) and
-/// without the thumbnail, the pixel-size tags and the TIFF layout tags,
-/// which would be wrong for the output, and the XMP, with its orientation
-/// likewise. An input without metadata, or in a format Exiv2 does not know,
-/// gives an empty ImageMetadata. Metadata that is there but cannot be read
-/// is an ImageError "<path>: cannot read metadata: <reason>" with
-/// `exif_and_xmp` (the user asked for it); without, it is a line added to
-/// `warnings` and an empty ImageMetadata.
-ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upright = true,
-                            std::string* warnings = nullptr);
-
 /// One task: which file to read and where to write. The master decides both.
 struct ImageTask {
     std::string input;
@@ -98,12 +86,6 @@ struct ImageOutcome {
     double encode_ms = 0;   ///< encode and write, including the rename
     std::string warnings;   ///< what the decoder warned about, one per line; empty if nothing
 };
-
-/// Serialisation for the pool's byte-string tasks and results.
-std::string encode_task(const ImageTask& task);
-ImageTask decode_task(const std::string& bytes);            ///< throws ImageError on malformed bytes
-std::string encode_outcome(const ImageOutcome& outcome);
-ImageOutcome decode_outcome(const std::string& bytes);
 
 /// Reads, filters and writes one image. Throws ImageError naming the file.
 ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain,
@@ -131,9 +113,5 @@ cv::Mat read_image(const std::string& path, const ReadOptions& options = {}, std
 /// and nothing is written.
 void write_image_atomically(const cv::Mat& image, const std::string& path,
                             const OutputOptions& output, const ImageMetadata& metadata = {});
-
-/// Makes this process fit to be one of N workers: OpenCV's own threads off
-/// (cv::setNumThreads(0)) and OpenCL off, so N workers mean N busy cores.
-void prepare_worker_process();
 
 }  // namespace pixpool

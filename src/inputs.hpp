@@ -1,5 +1,5 @@
 #pragma once
-/// Which files a batch reads, and where each one's output goes.
+/// Which files a batch reads (private: the batch plans with it).
 ///
 /// Inputs are files, folders (their image files; `recursive` descends),
 /// quoted glob patterns expanded by pixpool itself ('photos/**/*.jpg'), and
@@ -7,21 +7,12 @@
 /// `null_separated`). The result is de-duplicated and sorted, so a batch is
 /// the same whatever order the shell or `find` produced.
 
-#include <pixpool/image_job.hpp>
+#include <pixpool/batch.hpp>
 
 #include <string>
 #include <vector>
 
 namespace pixpool {
-
-struct InputOptions {
-    std::vector<std::string> paths;       ///< files, folders and glob patterns
-    bool recursive = false;               ///< folders: descend into subfolders
-    std::string files_from;               ///< a file with one path per entry; "-" is stdin
-    bool null_separated = false;          ///< files_from entries end with NUL instead of newline
-    std::vector<std::string> extensions;  ///< what folders and globs contribute ("jpg", "png"); empty: every image type
-    std::vector<std::string> exclude;     ///< folders never read (the output folder, when it sits inside an input)
-};
 
 /// One input file, and where it sits below the folder or glob it came from,
 /// so that an input tree can be mirrored under the output folder.
@@ -38,14 +29,6 @@ struct InputFile {
 /// problem per file; other files are left out. Throws std::runtime_error for
 /// a files_from list that cannot be read.
 std::vector<InputFile> collect_inputs(const InputOptions& options);
-
-/// Where `input`'s output goes. `out_dir` empty means beside the input (in
-/// place). `name_template` may use {stem}, {ext}, {dir} and {filter}; empty
-/// means "{dir}/{stem}.{ext}" (the tree mirrored, the name kept). The output
-/// extension is `output.format` when set, else the input's; `output.prefix`
-/// is put in front of the file name.
-std::string output_path_for(const InputFile& input, const std::string& out_dir, const OutputOptions& output,
-                            const std::string& name_template = "", const std::string& filter = "");
 
 /// True when a file named `path` is an image type pixpool reads (or, with a
 /// non-empty `extensions`, one of those), case-insensitive.

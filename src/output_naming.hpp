@@ -1,0 +1,18 @@
+#pragma once
+/// Where each input's output goes (private: the batch plans with it).
+
+#include "inputs.hpp"
+
+#include <string>
+
+namespace pixpool {
+
+/// Where `input`'s output goes. `out_dir` empty means beside the input (in
+/// place). `name_template` may use {stem}, {ext}, {dir} and {filter}; empty
+/// means "{dir}/{stem}.{ext}" (the tree mirrored, the name kept). The output
+/// extension is `output.format` when set, else the input's; `output.prefix`
+/// is put in front of the file name.
+std::string output_path_for(const InputFile& input, const std::string& out_dir, const OutputOptions& output,
+                            const std::string& name_template = "", const std::string& filter = "");
+
+}  // namespace pixpool

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# install_test.sh BUILD_DIR CONSUMER_DIR IMAGE CXX SOURCE_DIR: install
+# BUILD_DIR into a fresh prefix, build CONSUMER_DIR against it out of tree,
+# run it on IMAGE; compile a pool-only program with pkg-config; then build
+# pixpool as a subproject for pixpool::pool alone, with GTest, CLI11 and
+# Exiv2 made unfindable. Fails on any step.
+set -euo pipefail
+build_dir=$1 consumer=$2 image=$3 cxx=$4 source_dir=$5
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+
+cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+for f in lib/cmake/pixpool/pixpoolConfig.cmake lib/cmake/pixpool/pixpoolConfigVersion.cmake \
+         lib/pkgconfig/pixpool.pc include/pixpool/pool.hpp include/pixpool/batch.hpp bin/pixpool; do
+  [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
+done
+# What is private stays private.
+for f in include/pixpool/task_codec.hpp include/pixpool/logger.hpp include/pixpool/inputs.hpp; do
+  [ ! -e "$prefix/$f" ] || { echo "private header installed: $f" >&2; exit 1; }
+done
+
+cmake -S "$consumer" -B "$work/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" >/dev/null
+cmake --build "$work/build" >/dev/null
+mkdir "$work/out"
+"$work/build/pool_only"
+"$work/build/everything" "$image" "$work/out"
+
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+pkg-config --exists --print-errors pixpool pixpool-image
+# shellcheck disable=SC2046  # pkg-config output is meant to be split
+"$cxx" -o "$work/pc_pool_only" "$consumer/pool_only.cpp" $(pkg-config --cflags --libs pixpool-pool)
+"$work/pc_pool_only"
+
+cmake -S "$consumer/../subproject" -B "$work/sub" -DPIXPOOL_SOURCE_DIR="$source_dir" -DCMAKE_CXX_COMPILER="$cxx" \
+  -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON -DCMAKE_DISABLE_FIND_PACKAGE_exiv2=ON \
+  -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >/dev/null
+cmake --build "$work/sub" --target pool_only -j2 >/dev/null
+"$work/sub/pool_only"
+echo "install test: ok"
