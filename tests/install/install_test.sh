@@ -12,7 +12,7 @@ prefix=$work/prefix
 
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
 for f in lib/cmake/pixpool/pixpoolConfig.cmake lib/cmake/pixpool/pixpoolConfigVersion.cmake \
-         lib/pkgconfig/pixpool.pc include/pixpool/pool.hpp include/pixpool/batch.hpp bin/pixpool; do
+         lib/pkgconfig/pixpool.pc include/pixpool/pool.hpp include/pixpool/batch.hpp include/pixpool/frames.hpp bin/pixpool; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done
 # What is private stays private.
@@ -27,7 +27,7 @@ mkdir "$work/out"
 "$work/build/everything" "$image" "$work/out"
 
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
-pkg-config --exists --print-errors pixpool pixpool-image
+pkg-config --exists --print-errors pixpool pixpool-image pixpool-frames
 # shellcheck disable=SC2046  # pkg-config output is meant to be split
 "$cxx" -o "$work/pc_pool_only" "$consumer/pool_only.cpp" $(pkg-config --cflags --libs pixpool-pool)
 "$work/pc_pool_only"
