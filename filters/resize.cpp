@@ -12,11 +12,11 @@
 namespace pixpool::filters {
 namespace {
 
-/// Scale factors along x and y for the image, per the parameters.
-cv::Vec2d factors(const cv::Mat& image, const Values& values) {
+/// Scale factors along x and y for an image of `input` size, per the parameters.
+cv::Vec2d factors(cv::Size input, const Values& values) {
     if (values.has("scale")) return {values.number("scale"), values.number("scale")};
-    const double rx = values.has("width") ? values.integer("width") / static_cast<double>(image.cols) : 0;
-    const double ry = values.has("height") ? values.integer("height") / static_cast<double>(image.rows) : 0;
+    const double rx = values.has("width") ? values.integer("width") / static_cast<double>(input.width) : 0;
+    const double ry = values.has("height") ? values.integer("height") / static_cast<double>(input.height) : 0;
     if (rx == 0) return {ry, ry};
     if (ry == 0) return {rx, rx};
     const std::string& fit = values.choice("fit");
@@ -26,19 +26,11 @@ cv::Vec2d factors(const cv::Mat& image, const Values& values) {
 }
 
 cv::Mat apply(const cv::Mat& image, const Values& values) {
-    cv::Vec2d f = factors(image, values);
-    if (!values.boolean("upscale")) f = {std::min(f[0], 1.0), std::min(f[1], 1.0)};
-    cv::Size size(std::max(1, static_cast<int>(std::lround(image.cols * f[0]))),
-                  std::max(1, static_cast<int>(std::lround(image.rows * f[1]))));
-    // "cover" crops the overflow, centred, to exactly the asked box.
-    cv::Rect keep(0, 0, size.width, size.height);
-    if (values.choice("fit") == "cover" && values.has("width") && values.has("height")) {
-        keep.width = std::min(size.width, values.integer("width"));
-        keep.height = std::min(size.height, values.integer("height"));
-        keep.x = (size.width - keep.width) / 2;
-        keep.y = (size.height - keep.height) / 2;
-    }
+    const ResizeGeometry geometry = resize_geometry(values, image.size());
+    const cv::Size size = geometry.scaled;
+    const cv::Rect keep = geometry.kept;
     std::string interpolation = values.choice("interpolation");
+    const cv::Vec2d f = factors(image.size(), values);
     if (interpolation == "auto") interpolation = f[0] < 1 && f[1] < 1 ? "area" : "cubic";
     if (size == image.size()) return image(keep).clone();
     return kit::premultiplied(image, [&](const cv::Mat& colour) {
@@ -55,6 +47,22 @@ void check(const std::string& filter, const Values& values) {
 }
 
 }  // namespace
+
+ResizeGeometry resize_geometry(const Values& values, cv::Size input) {
+    cv::Vec2d f = factors(input, values);
+    if (!values.boolean("upscale")) f = {std::min(f[0], 1.0), std::min(f[1], 1.0)};
+    const cv::Size size(std::max(1, static_cast<int>(std::lround(input.width * f[0]))),
+                        std::max(1, static_cast<int>(std::lround(input.height * f[1]))));
+    // "cover" crops the overflow, centred, to exactly the asked box.
+    cv::Rect keep(0, 0, size.width, size.height);
+    if (values.choice("fit") == "cover" && values.has("width") && values.has("height")) {
+        keep.width = std::min(size.width, values.integer("width"));
+        keep.height = std::min(size.height, values.integer("height"));
+        keep.x = (size.width - keep.width) / 2;
+        keep.y = (size.height - keep.height) / 2;
+    }
+    return {size, keep};
+}
 
 Filter resize_filter() {
     return {"resize",

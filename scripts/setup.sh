@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libopencv-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libexiv2-dev libjpeg-dev
+  libwebp-dev libheif-dev libgif-dev libheif-examples
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

@@ -120,6 +120,16 @@ private:
     std::vector<Step> steps_;
 };
 
+/// What a `resize` step does to an image of `input` size: the size it
+/// scales to, and the part of that it keeps (all of it, except with
+/// fit=cover). Lets a reader decode no more than the chain needs
+/// (shrink-on-load) and still end at exactly the size resize gives.
+struct ResizeGeometry {
+    cv::Size scaled;
+    cv::Rect kept;
+};
+ResizeGeometry resize_geometry(const Values& values, cv::Size input);
+
 /// Human-readable listing of every filter with its parameters, defaults,
 /// ranges and help, for `pixpool filters`.
 std::string describe_filters();
