@@ -2,7 +2,12 @@
 
 #include "batch_options.hpp"
 
+#include <pixpool/json_names.hpp>
+
 #include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
 
 #include <iostream>
 
@@ -21,7 +26,7 @@ const char* status_word(const FileReport& file) {
 
 }  // namespace
 
-ReportFile::ReportFile(const std::string& path) : out_(&std::cout) {
+ReportFile::ReportFile(const std::string& path) : path_(path), out_(&std::cout) {
     if (path == "-") return;
     file_.open(path, std::ios::trunc);
     if (!file_) throw UsageError("cannot write the report " + path);
@@ -30,9 +35,10 @@ ReportFile::ReportFile(const std::string& path) : out_(&std::cout) {
 
 void ReportFile::file_done(const FileReport& file) {
     const ImageOutcome& o = file.outcome;
-    nlohmann::ordered_json row = {
-        {"input", file.input},
-        {"output", file.output},
+    nlohmann::ordered_json row = nlohmann::ordered_json::object();
+    put_name(row, "input", file.input);
+    put_name(row, "output", file.output);
+    row.update(nlohmann::ordered_json{
         {"status", status_word(file)},
         {"error", file.error.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(file.error)},
         {"failure", file.status == Status::Crashed ? "crashed" : file.status == Status::TimedOut ? "timed out" : ""},
@@ -46,9 +52,9 @@ void ReportFile::file_done(const FileReport& file) {
         {"worker", file.worker_id},
         {"pid", file.pid},
         {"seconds", file.seconds},
-    };
+    });
     if (row["failure"] == "") row.erase("failure");
-    *out_ << row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n' << std::flush;
+    write_line(row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 void ReportFile::summary(const BatchReport& report) {
@@ -67,7 +73,14 @@ void ReportFile::summary(const BatchReport& report) {
         {"workers", report.workers},
         {"interrupted", report.interrupted},
     };
-    *out_ << row.dump() << '\n' << std::flush;
+    write_line(row.dump());
+}
+
+void ReportFile::write_line(const std::string& line) {
+    if (!error_.empty()) return;  // the rest would be lost too; the first reason is what counts
+    errno = 0;
+    *out_ << line << '\n' << std::flush;
+    if (!*out_) error_ = errno != 0 ? std::strerror(errno) : "write failed";
 }
 
 }  // namespace pixpool::cli

@@ -18,7 +18,17 @@ public:
     void file_done(const FileReport& file);
     void summary(const BatchReport& report);
 
+    /// "" while every line was written; else why the report is incomplete
+    /// ("Broken pipe" for `--report - | head -1`, "No space left on device"),
+    /// which the run turns into an error and a non-zero exit.
+    const std::string& error() const { return error_; }
+    const std::string& path() const { return path_; }
+
 private:
+    void write_line(const std::string& line);
+
+    std::string path_;
+    std::string error_;
     std::ofstream file_;
     std::ostream* out_;
 };

@@ -60,6 +60,11 @@ int run_command(BatchFlags& flags) {
     if (report_file) report_file->summary(report);
     // With the report on stdout, stdout stays pure JSON Lines.
     (flags.report == "-" ? std::cerr : std::cout) << "pixpool: " << summarize(report) << std::flush;
+    if (report_file && !report_file->error().empty()) {
+        std::cerr << "pixpool: error: cannot write the report " << (flags.report == "-" ? "to stdout" : flags.report)
+                  << ": " << report_file->error() << " (it is incomplete)\n";
+        return report.interrupted ? kInterrupted : kSomeFailed;
+    }
     return exit_status_of(report);
 }
 

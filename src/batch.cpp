@@ -67,7 +67,14 @@ void record(FileReport& file, const Result& result) {
     file.pid = result.pid;
     file.seconds = result.seconds;
     switch (result.status) {
-        case Status::Ok: file.outcome = decode_outcome(result.value); break;
+        case Status::Ok:
+            try {
+                file.outcome = decode_outcome(result.value);
+            } catch (const ImageError& e) {  // a worker's bug must not take the master down
+                file.status = Status::Failed;
+                file.error = file.input + ": " + e.what();
+            }
+            break;
         case Status::Failed: file.error = result.value; break;
         case Status::Crashed: file.error = result.value + " while processing " + file.input; break;
         case Status::TimedOut: file.error = file.input + ": " + result.value; break;
@@ -129,6 +136,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogConfig, level, pattern, file_template)
 
 namespace {
 
+/// Options are the user's bytes and may not be UTF-8 (a --prefix of
+/// Latin-1): dump() would throw. Replaced bytes change nothing here: the
+/// master alone uses the prefix, and a filter spec with such bytes is no
+/// filter anyway.
+constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
+
 /// What a worker needs to know, for Spawn, where nothing is inherited.
 /// How the pixels and files are made: the filters and the read and output
 /// options. It travels to spawned workers, and the journal records it so a
@@ -144,7 +157,7 @@ nlohmann::json recipe_json(const BatchOptions& options, const std::vector<std::s
 std::string encode_worker_config(const BatchOptions& options) {
     nlohmann::json config = recipe_json(options, options.filter_specs);
     config["log"] = options.log;
-    return config.dump();
+    return config.dump(-1, ' ', false, kReplaceBadUtf8);
 }
 
 /// "gaussian_blur+grayscale", for --name's {filter}.
@@ -224,13 +237,15 @@ void serve_if_spawned_image_worker() {
 
 BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbacks) {
     const filters::Chain chain = filters::Chain::parse(options.filter_specs);
-    const std::string recipe = recipe_json(options, {chain.text()}).dump();
+    const std::string recipe = recipe_json(options, {chain.text()}).dump(-1, ' ', false, kReplaceBadUtf8);
+    // --overwrite redoes everything but still records what it made: a later
+    // run must not skip an output that now holds other pixels.
     std::unique_ptr<detail::Journal> journal;
-    if (!options.in_place && !options.overwrite) journal = std::make_unique<detail::Journal>(options.out_dir);
+    if (!options.in_place) journal = std::make_unique<detail::Journal>(options.out_dir);
 
     auto started = Clock::now();
     BatchReport report;
-    report.files = detail::plan_batch(options, filter_label(chain), recipe, journal.get());
+    report.files = detail::plan_batch(options, filter_label(chain), recipe, options.overwrite ? nullptr : journal.get());
     if (callbacks.planned) callbacks.planned(report.files);
     for (const FileReport& file : report.files) {
         if ((file.status == Status::Failed || file.skipped) && callbacks.file_done) callbacks.file_done(file);
@@ -239,7 +254,8 @@ BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbac
     if (!options.dry_run) {
         auto done = [&](FileReport& file, const Result& result) {
             record(file, result);
-            if (file.status == Status::Ok && journal) journal->record(file.input, file.output, recipe);
+            if (file.status == Status::Ok && journal)
+                journal->record(file.input, file.output, recipe, file.outcome.input);
             if (callbacks.file_done) callbacks.file_done(file);
         };
         if (options.run_inline) {
@@ -264,6 +280,7 @@ BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbac
         }
     }
     report.interrupted = options.interrupts && *options.interrupts > 0;
+    if (journal) report.notes = journal->problems();
     return report;
 }
 
@@ -283,6 +300,7 @@ std::string summarize(const BatchReport& report) {
     std::snprintf(rates, sizeof rates, " in %.2f s, %.1f images/s, %.1f MP/s", report.wall_seconds,
                   (report.ok - report.skipped) / seconds, report.megapixels / seconds);
     out << rates << (report.workers > 0 ? " on " + std::to_string(report.workers) + " workers" : "") << "\n";
+    for (const std::string& note : report.notes) out << "  warning: " << printable(note) << "\n";
     for (const FileReport& file : report.files) {
         if (file.status == Status::Failed || file.status == Status::Crashed || file.status == Status::TimedOut) {
             out << "  error: " << printable(file.error) << "\n";

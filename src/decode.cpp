@@ -1,7 +1,7 @@
-/// Reading one image: Exiv2 reads the header (declared size, EXIF
-/// orientation) so that a decompression bomb is refused before a pixel is
-/// allocated; OpenCV decodes the file with the codec's warnings caught and
-/// tied to the file. Every way it can go
+/// Reading one image from the bytes read once (input_file.hpp): the header
+/// (declared size, EXIF orientation) is read so that a decompression bomb is
+/// refused before a pixel is allocated; OpenCV decodes the same bytes with
+/// the codec's warnings caught and tied to the file. Every way it can go
 /// wrong becomes an ImageError that names the file and the reason.
 
 #include "detail.hpp"
@@ -12,27 +12,11 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fcntl.h>
-#include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace pixpool {
 namespace {
-
-/// cv::imread says only "empty" for every failure, so ask the system first:
-/// opening the file ourselves yields errno's reason (missing, permission) and
-/// tells a folder or an empty file apart.
-void check_readable_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw detail::errno_error(path, "cannot read", errno);
-    struct stat info {};
-    const int stat_result = ::fstat(fd, &info);
-    const int stat_errno = errno;
-    ::close(fd);
-    if (stat_result != 0) throw detail::errno_error(path, "cannot read", stat_errno);
-    if (S_ISDIR(info.st_mode)) throw ImageError(path + ": is a directory");
-    if (info.st_size == 0) throw ImageError(path + ": cannot decode: the file is empty");
-}
 
 /// "900" or "0.03": whole megapixels once they are many.
 std::string megapixels(double pixels) {
@@ -65,13 +49,36 @@ std::string one_line(const std::string& messages) {
     return line;
 }
 
-/// Decodes from the file, not from memory: OpenCV's in-memory JPEG source
-/// silently pads a truncated file, while libjpeg's file source warns.
-cv::Mat decode(const std::string& path, std::string& warnings) {
+/// The bytes as a file of their own, in memory (memfd), for OpenCV to
+/// decode by name: its in-memory JPEG source (cv::imdecode) silently pads a
+/// truncated file with grey and drops libjpeg's "Premature end of JPEG
+/// file", while its file source keeps the warning. The descriptor is
+/// closed when the Memfd goes.
+class Memfd {
+public:
+    explicit Memfd(const detail::InputBytes& input) : fd_(::memfd_create("pixpool-input", MFD_CLOEXEC)) {
+        if (fd_ < 0) throw detail::errno_error(input.path, "cannot decode: memfd_create", errno);
+        if (const int err = detail::write_all(fd_, input.bytes.data(), input.bytes.size())) {
+            ::close(fd_);
+            throw detail::errno_error(input.path, "cannot decode: memfd", err);
+        }
+    }
+    ~Memfd() { ::close(fd_); }
+    Memfd(const Memfd&) = delete;
+    Memfd& operator=(const Memfd&) = delete;
+    std::string name() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+private:
+    int fd_;
+};
+
+cv::Mat decode(const detail::InputBytes& input, std::string& warnings) {
+    const std::string& path = input.path;
     detail::StderrCapture messages;
     cv::Mat image;
     try {
-        image = cv::imread(path, cv::IMREAD_UNCHANGED);
+        Memfd file(input);
+        image = cv::imread(file.name(), cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
         // e.what() is a multi-line report with OpenCV's source path; e.err is
         // the one-line reason a user can act on.
@@ -99,12 +106,14 @@ bool already_upright(const cv::Mat& image, const detail::ImageHeader& header) {
 
 }  // namespace
 
-cv::Mat read_image(const std::string& path, const ReadOptions& options, std::string* warnings) {
-    check_readable_file(path);
-    const detail::ImageHeader header = detail::read_header(path);
+namespace detail {
+
+cv::Mat read_image(const InputBytes& input, const ReadOptions& options, std::string* warnings) {
+    const std::string& path = input.path;
+    const ImageHeader header = read_header(input);
     refuse_bombs(path, header, options.max_pixels);
     std::string messages;
-    cv::Mat image = decode(path, messages);
+    cv::Mat image = decode(input, messages);
     if (!messages.empty()) {
         if (options.fail_on_warning) throw ImageError(path + ": decoder warning: " + one_line(messages));
         if (warnings) *warnings += (warnings->empty() ? "" : "\n") + messages;
@@ -116,6 +125,12 @@ cv::Mat read_image(const std::string& path, const ReadOptions& options, std::str
         image = auto_orient->apply(image, values);
     }
     return image;
+}
+
+}  // namespace detail
+
+cv::Mat read_image(const std::string& path, const ReadOptions& options, std::string* warnings) {
+    return detail::read_image(detail::read_input_file(path), options, warnings);
 }
 
 }  // namespace pixpool

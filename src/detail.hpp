@@ -15,6 +15,16 @@ inline ImageError errno_error(const std::string& file, const char* action, int e
     return ImageError(file + ": " + action + ": " + std::strerror(err));
 }
 
+struct InputBytes;
+
+/// pixpool::read_image on bytes already read (see there): the header check,
+/// the decoding and the orientation all from the one buffer.
+cv::Mat read_image(const InputBytes& input, const ReadOptions& options, std::string* warnings);
+
+/// Writes all of `size` bytes to `fd`, retrying short writes and EINTR.
+/// Returns 0 or the errno of the failure.
+int write_all(int fd, const void* data, std::size_t size);
+
 /// The extension of `path` without the dot, lower-cased ("a/B.JPG" -> "jpg").
 std::string lower_extension(const std::string& path);
 

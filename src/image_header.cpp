@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace pixpool::detail {
@@ -98,8 +97,10 @@ std::uint64_t big_endian_32(const unsigned char* p) {
 
 /// The declared size of the formats OpenCV decodes but Exiv2 does not know
 /// (Netpbm, PAM, PFM, Sun raster, Radiance HDR), from their own headers.
-void read_other_size(const std::string& path, ImageHeader& header) {
-    std::ifstream in(path, std::ios::binary);
+void read_other_size(const InputBytes& input, ImageHeader& header) {
+    // These headers are text near the start of the file.
+    const std::size_t head = std::min<std::size_t>(input.bytes.size(), 1 << 20);
+    std::istringstream in(std::string(reinterpret_cast<const char*>(input.bytes.data()), head));
     unsigned char magic[32] = {};
     if (!in.read(reinterpret_cast<char*>(magic), 2)) return;
     ImageHeader found;
@@ -124,11 +125,11 @@ void read_other_size(const std::string& path, ImageHeader& header) {
 
 }  // namespace
 
-ImageHeader read_header(const std::string& path) {
+ImageHeader read_header(const InputBytes& input) {
     quiet_exiv2();
     ImageHeader header;
     try {
-        auto image = Exiv2::ImageFactory::open(path, /*useCurl=*/false);
+        auto image = Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()));
         if (image.get()) {
             image->readMetadata();
             header.width = static_cast<std::uint64_t>(std::max(0, image->pixelWidth()));
@@ -145,7 +146,7 @@ ImageHeader read_header(const std::string& path) {
     }
     if (header.width == 0 || header.height == 0) {
         try {
-            read_other_size(path, header);
+            read_other_size(input, header);
         } catch (...) {
             // An unreadable header: the decoder says what is wrong.
         }

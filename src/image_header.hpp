@@ -3,6 +3,8 @@
 /// the declared size (to refuse decompression bombs before allocating them)
 /// and the EXIF orientation.
 
+#include "input_file.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -16,6 +18,6 @@ struct ImageHeader {
 
 /// Never throws: an unreadable header gives an empty ImageHeader, and the
 /// decoder then says what is wrong with the file.
-ImageHeader read_header(const std::string& path);
+ImageHeader read_header(const InputBytes& input);
 
 }  // namespace pixpool::detail

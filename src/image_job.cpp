@@ -2,6 +2,7 @@
 /// the master's helpers that decide which files to read and where outputs go.
 
 #include "detail.hpp"
+#include "input_file.hpp"
 #include "metadata.hpp"
 
 #include <opencv2/core/ocl.hpp>
@@ -52,12 +53,16 @@ ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, c
                            const ReadOptions& read) {
     ImageOutcome outcome;
     const auto start = Clock::now();
-    const cv::Mat image = read_image(task.input, read, &outcome.warnings);
+    // Read once: the pixels, the metadata and the identity the journal
+    // records all come from this one read of the file.
+    const detail::InputBytes input = detail::read_input_file(task.input);
+    outcome.input = input.identity;
+    const cv::Mat image = detail::read_image(input, read, &outcome.warnings);
     // The ICC profile always goes along (without it colours shift), EXIF and
     // XMP with keep_metadata; not read at all for a format that holds none.
     ImageMetadata metadata;
     if (detail::format_holds_metadata(detail::lower_extension(task.output))) {
-        metadata = read_metadata(task.input, output.keep_metadata, read.auto_orient, &outcome.warnings);
+        metadata = detail::read_metadata(input, output.keep_metadata, read.auto_orient, &outcome.warnings);
     }
     const auto decoded = Clock::now();
     const cv::Mat result = apply_chain(chain, image, task.input);

@@ -1,8 +1,21 @@
 #include "journal.hpp"
 
+#include "detail.hpp"
+#include "input_file.hpp"
+
+#include <pixpool/json_names.hpp>
+
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <limits>
+#include <type_traits>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -10,62 +23,141 @@ namespace pixpool::detail {
 
 namespace {
 
+/// The key of a path: absolute and normalised, so two spellings are one.
 std::string identity_of(const std::string& path) {
     std::error_code ec;
     fs::path absolute = fs::absolute(path, ec);
     return (ec ? fs::path(path) : absolute).lexically_normal().string();
 }
 
-std::int64_t mtime_ns(const fs::file_time_type& t) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+/// The value at `key` when it is an integer that fits T (no floats: a
+/// 1e300 would be undefined behaviour to convert).
+template <typename T>
+bool get_integer(const nlohmann::json& row, const char* key, T& value) {
+    const auto it = row.find(key);
+    if (it == row.end()) return false;
+    if (it->is_number_unsigned()) {
+        const auto v = it->get<std::uint64_t>();
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+        value = static_cast<T>(v);
+        return true;
+    }
+    if (it->is_number_integer() && std::is_signed<T>::value) {
+        value = static_cast<T>(it->get<std::int64_t>());
+        return true;
+    }
+    return false;
 }
 
 }  // namespace
 
 Journal::Journal(const std::string& out_dir) : path_((fs::path(out_dir) / kFileName).string()) {
-    std::ifstream in(path_);
+    std::ifstream in(path_, std::ios::binary);
     std::string line;
     while (std::getline(in, line)) {
-        nlohmann::json row = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-        if (!row.is_object() || !row.contains("output")) continue;  // torn or foreign line
-        Entry entry;
-        entry.input = row.value("input", "");
-        entry.recipe = row.value("recipe", "");
-        entry.input_size = row.value("input_size", std::uintmax_t{0});
-        entry.input_mtime_ns = row.value("input_mtime_ns", std::int64_t{0});
-        entries_[row["output"].get<std::string>()] = entry;
+        if (!line.empty()) read_line(line);
     }
+}
+
+Journal::~Journal() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void Journal::read_line(const std::string& line) {
+    const nlohmann::json row = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    Entry entry;
+    const auto output = get_name(row, "output");
+    const auto input = get_name(row, "input");
+    const auto recipe = row.is_object() ? row.find("recipe") : row.end();
+    FileIdentity& id = entry.identity;
+    if (!output || !input || recipe == row.end() || !recipe->is_string() ||
+        !get_integer(row, "input_device", id.device) || !get_integer(row, "input_inode", id.inode) ||
+        !get_integer(row, "input_size", id.size) || !get_integer(row, "input_mtime_ns", id.mtime_ns) ||
+        !get_integer(row, "input_ctime_ns", id.ctime_ns)) {
+        ++bad_lines_;  // torn, foreign, from an older pixpool, or mistyped: that output is redone
+        return;
+    }
+    entry.input = *input;
+    entry.recipe = recipe->get<std::string>();
+    entries_[*output] = std::move(entry);
 }
 
 bool Journal::up_to_date(const std::string& input, const std::string& output, const std::string& recipe) const {
     auto it = entries_.find(identity_of(output));
     if (it == entries_.end()) return false;
     const Entry& entry = it->second;
-    std::error_code ec1, ec2, ec3, ec4;
-    auto input_time = fs::last_write_time(input, ec1);
-    auto output_time = fs::last_write_time(output, ec2);
-    auto input_size = fs::file_size(input, ec3);
-    bool output_there = fs::is_regular_file(output, ec4);
-    if (ec1 || ec2 || ec3 || ec4 || !output_there) return false;
-    return entry.input == identity_of(input) && entry.recipe == recipe && entry.input_size == input_size &&
-           entry.input_mtime_ns == mtime_ns(input_time) && output_time >= input_time;
+    FileIdentity now;
+    struct stat out {};
+    if (!identity_of_path(input, now) || ::stat(output.c_str(), &out) != 0 || !S_ISREG(out.st_mode)) return false;
+    const std::int64_t output_mtime_ns = std::int64_t(out.st_mtim.tv_sec) * 1'000'000'000 + out.st_mtim.tv_nsec;
+    return entry.input == identity_of(input) && entry.recipe == recipe && entry.identity == now &&
+           output_mtime_ns >= now.mtime_ns;
 }
 
-void Journal::record(const std::string& input, const std::string& output, const std::string& recipe) {
+bool Journal::open_for_append() {
+    if (fd_ >= 0) return true;
     std::error_code ec;
-    nlohmann::json row = {
-        {"output", identity_of(output)},
-        {"input", identity_of(input)},
-        {"recipe", recipe},
-        {"input_size", fs::file_size(input, ec)},
-        {"input_mtime_ns", mtime_ns(fs::last_write_time(input, ec))},
-    };
-    if (!appender_.is_open()) {
-        fs::create_directories(fs::path(path_).parent_path(), ec);
-        appender_.open(path_, std::ios::app);
+    fs::create_directories(fs::path(path_).parent_path(), ec);
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0) {
+        write_error_ = std::strerror(errno);
+        return false;
     }
-    appender_ << row.dump() << '\n' << std::flush;
-    entries_[row["output"].get<std::string>()] = {row["input"], recipe, row["input_size"], row["input_mtime_ns"]};
+    // A run killed mid-line leaves a torn last line: end it, so the next
+    // record starts on a line of its own instead of being swallowed.
+    struct stat info {};
+    char last = '\n';
+    if (::fstat(fd_, &info) == 0 && info.st_size > 0 && ::pread(fd_, &last, 1, info.st_size - 1) == 1 &&
+        last != '\n') {
+        write_all(fd_, "\n", 1);
+    }
+    return true;
+}
+
+void Journal::record(const std::string& input, const std::string& output, const std::string& recipe,
+                     const FileIdentity& read) {
+    try {
+        const std::string output_key = identity_of(output);
+        nlohmann::json row = nlohmann::json::object();
+        put_name(row, "output", output_key);
+        put_name(row, "input", identity_of(input));
+        row["recipe"] = recipe;
+        row["input_device"] = read.device;
+        row["input_inode"] = read.inode;
+        row["input_size"] = read.size;
+        row["input_mtime_ns"] = read.mtime_ns;
+        row["input_ctime_ns"] = read.ctime_ns;
+        // Names are exact in their _base64 fields; the recipe is compared
+        // as a whole, so a replaced bad byte there costs nothing.
+        const std::string line = row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+        if (!open_for_append()) {
+            ++unrecorded_;
+            return;
+        }
+        // O_APPEND: one write puts the whole line at the end, even with two runs into one folder.
+        if (const int err = write_all(fd_, line.data(), line.size())) {
+            if (write_error_.empty()) write_error_ = std::strerror(err);
+            ++unrecorded_;
+            return;
+        }
+        entries_[output_key] = {identity_of(input), recipe, read};
+    } catch (const std::exception& e) {
+        if (write_error_.empty()) write_error_ = e.what();
+        ++unrecorded_;
+    }
+}
+
+std::vector<std::string> Journal::problems() const {
+    std::vector<std::string> lines;
+    if (bad_lines_ > 0) {
+        lines.push_back(path_ + ": skipped " + std::to_string(bad_lines_) + (bad_lines_ == 1 ? " line" : " lines") +
+                        " that are not journal records (those outputs are made again)");
+    }
+    if (unrecorded_ > 0) {
+        lines.push_back(path_ + ": cannot write: " + write_error_ + " (" + std::to_string(unrecorded_) +
+                        " outputs not recorded; a rerun makes them again)");
+    }
+    return lines;
 }
 
 }  // namespace pixpool::detail

@@ -6,6 +6,8 @@
 
 #include "metadata.hpp"
 
+#include "input_file.hpp"
+
 #include <exiv2/exiv2.hpp>
 
 #include <cstdint>
@@ -147,14 +149,16 @@ void fix_webp_icc_chunk(std::vector<unsigned char>& webp) {
 
 }  // namespace
 
-ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upright, std::string* warnings) {
+namespace detail {
+
+ImageMetadata read_metadata(const InputBytes& input, bool exif_and_xmp, bool upright, std::string* warnings) {
     quiet_exiv2();
     ImageMetadata metadata;
     Exiv2::Image::AutoPtr image;
     try {
-        image = Exiv2::ImageFactory::open(path, /*useCurl=*/false);
+        image = Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()));
     } catch (const std::exception&) {
-        return metadata;  // not a format Exiv2 knows (or unreadable: the decoder says why)
+        return metadata;  // not a format Exiv2 knows: the decoder says what is wrong, if anything
     }
     try {
         image->readMetadata();
@@ -166,11 +170,23 @@ ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upr
             metadata.xmp = xmp_for_output(*image, upright);
         }
     } catch (const std::exception& e) {
-        if (exif_and_xmp) throw ImageError(path + ": cannot read metadata: " + e.what());
+        if (exif_and_xmp) throw ImageError(input.path + ": cannot read metadata: " + e.what());
         if (warnings) *warnings += std::string(warnings->empty() ? "" : "\n") + "metadata not read (colour profile not kept): " + e.what();
         return {};
     }
     return metadata;
+}
+
+}  // namespace detail
+
+ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upright, std::string* warnings) {
+    detail::InputBytes input;
+    try {
+        input = detail::read_input_file(path);
+    } catch (const ImageError&) {
+        return {};  // unreadable: the decoder says why
+    }
+    return detail::read_metadata(input, exif_and_xmp, upright, warnings);
 }
 
 namespace detail {

@@ -6,6 +6,8 @@
 
 #include <pixpool/image_job.hpp>
 
+#include "input_file.hpp"
+
 #include <string>
 #include <vector>
 
@@ -28,6 +30,10 @@ ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upr
 }  // namespace pixpool
 
 namespace pixpool::detail {
+
+/// pixpool::read_metadata on bytes already read (see there), so the
+/// metadata comes from the very file that is decoded.
+ImageMetadata read_metadata(const InputBytes& input, bool exif_and_xmp, bool upright, std::string* warnings);
 
 /// True for the output extensions whose metadata Exiv2 writes: jpg/jpeg/jpe,
 /// png, webp, tif/tiff. Others (bmp, ...) get the pixels only.

@@ -3,8 +3,8 @@
 ///
 /// Layout: one tag byte ('T' task, 'O' outcome) so that a result can never be
 /// mistaken for a task, then fields in order. Strings are a 4-byte
-/// little-endian length and the bytes; integers are 4 bytes and doubles their
-/// 8 IEEE-754 bytes, both little-endian. Master and workers are the same
+/// little-endian length and the bytes; integers are 4 bytes (8 for the input's
+/// identity) and doubles their 8 IEEE-754 bytes, all little-endian. Master and workers are the same
 /// binary, so this needs no versioning; it only needs to reject garbage.
 
 #include "task_codec.hpp"
@@ -112,6 +112,11 @@ std::string encode_outcome(const ImageOutcome& outcome) {
     put_double(out, outcome.filter_ms);
     put_double(out, outcome.encode_ms);
     put_string(out, outcome.warnings);
+    put_uint(out, outcome.input.device, 8);
+    put_uint(out, outcome.input.inode, 8);
+    put_uint(out, outcome.input.size, 8);
+    put_uint(out, static_cast<std::uint64_t>(outcome.input.mtime_ns), 8);
+    put_uint(out, static_cast<std::uint64_t>(outcome.input.ctime_ns), 8);
     return out;
 }
 
@@ -125,6 +130,11 @@ ImageOutcome decode_outcome(const std::string& bytes) {
     outcome.filter_ms = in.number();
     outcome.encode_ms = in.number();
     outcome.warnings = in.string();
+    outcome.input.device = in.u(8);
+    outcome.input.inode = in.u(8);
+    outcome.input.size = in.u(8);
+    outcome.input.mtime_ns = static_cast<std::int64_t>(in.u(8));
+    outcome.input.ctime_ns = static_cast<std::int64_t>(in.u(8));
     in.expect_end();
     return outcome;
 }

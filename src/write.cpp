@@ -103,19 +103,6 @@ void create_parent_folder(const fs::path& folder, const std::string& path) {
     if (ec) throw ImageError(path + ": cannot create folder " + folder.string() + ": " + ec.message());
 }
 
-/// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
-/// Returns 0 or the errno of the failure.
-int write_all(int fd, const std::vector<uchar>& bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return errno;
-        done += static_cast<std::size_t>(n);
-    }
-    return 0;
-}
-
 /// mkstemp creates files with mode 0600; an output should get the usual
 /// 0666 minus umask. Reading the umask means setting it, which is safe here
 /// because a worker process is single-threaded.
@@ -127,7 +114,7 @@ int give_default_mode(int fd) {
 
 /// Fills the open temporary file and closes it. Returns 0 or an errno.
 int fill_and_close(int fd, const std::vector<uchar>& bytes) {
-    int err = write_all(fd, bytes);
+    int err = detail::write_all(fd, bytes.data(), bytes.size());
     if (err == 0) err = give_default_mode(fd);
     // close() can report a delayed write error (NFS, full disk): keep it.
     if (::close(fd) != 0 && err == 0) err = errno;
@@ -135,6 +122,18 @@ int fill_and_close(int fd, const std::vector<uchar>& bytes) {
 }
 
 }  // namespace
+
+int detail::write_all(int fd, const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(fd, bytes + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        done += static_cast<std::size_t>(n);
+    }
+    return 0;
+}
 
 void write_image_atomically(const cv::Mat& image, const std::string& path, const OutputOptions& output,
                             const ImageMetadata& metadata) {

@@ -99,6 +99,10 @@ struct BatchReport {
     double megapixels = 0;          ///< of the files written
     int workers = 0;                ///< 0 inline
     bool interrupted = false;
+    /// About the batch as a whole, each line naming what it is about: lines
+    /// of the resume journal that were skipped, a journal that could not be
+    /// written. Empty when all went well.
+    std::vector<std::string> notes;
 };
 
 /// Optional callbacks, e.g. for progress and reports.

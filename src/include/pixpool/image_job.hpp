@@ -77,6 +77,23 @@ struct ImageTask {
     std::string output;
 };
 
+/// Which file an input was, taken from the descriptor it was read through:
+/// device and inode name the file; size, mtime and ctime its content (ctime
+/// changes on every write and cannot be set back by cp -p, rsync -a or touch).
+struct FileIdentity {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
+
+    bool operator==(const FileIdentity& other) const {
+        return device == other.device && inode == other.inode && size == other.size &&
+               mtime_ns == other.mtime_ns && ctime_ns == other.ctime_ns;
+    }
+    bool operator!=(const FileIdentity& other) const { return !(*this == other); }
+};
+
 /// What happened to one file that went well.
 struct ImageOutcome {
     int width = 0;
@@ -85,6 +102,7 @@ struct ImageOutcome {
     double filter_ms = 0;
     double encode_ms = 0;   ///< encode and write, including the rename
     std::string warnings;   ///< what the decoder warned about, one per line; empty if nothing
+    FileIdentity input;     ///< the input as it was read (what the journal records)
 };
 
 /// Reads, filters and writes one image. Throws ImageError naming the file.
