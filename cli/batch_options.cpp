@@ -2,6 +2,7 @@
 
 #include <pixpool/filters.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <stdexcept>
 
@@ -15,6 +16,25 @@ std::string filter_help() {
     for (const auto& filter : filters::registry()) names += (names.empty() ? "" : ", ") + filter.name;
     return "a filter as NAME[:key=value[,key=value...]]; repeat to chain, applied in order.\n"
            "Filters: " + names + ".\n`pixpool filters` lists their parameters.";
+}
+
+constexpr double kDefaultTimeoutSeconds = 600;
+constexpr double kMaxTimeoutSeconds = 7 * 24 * 3600;
+
+/// 0 (none) up to a week. CLI11's ranges let NaN through (every comparison
+/// with it is false), and a huge value overflows the pool's deadline.
+CLI::Validator timeout_range() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            double seconds = 0;
+            if (!CLI::detail::lexical_cast(text, seconds) || !std::isfinite(seconds) || seconds < 0 ||
+                seconds > kMaxTimeoutSeconds) {
+                return "--timeout must be a number of seconds in [0, " + std::to_string(int(kMaxTimeoutSeconds)) +
+                       "] (0: none), got '" + text + "'";
+            }
+            return "";
+        },
+        "SECONDS in [0, 604800]");
 }
 
 }  // namespace
@@ -66,8 +86,11 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
     command.add_option("-j,--jobs", b.jobs, "worker processes (default: the usable CPUs)")
         ->check(CLI::Range(1, 1024));
     command.add_flag("--inline", b.run_inline, "no pool: every file in this process, one by one");
+    // A default limit, so no single file (a slow-decode bomb) pins a worker for ever.
+    b.timeout_seconds = kDefaultTimeoutSeconds;
     command.add_option("--timeout", b.timeout_seconds, "seconds one file may take before its worker is killed (0: none)")
-        ->check(CLI::NonNegativeNumber);
+        ->capture_default_str()
+        ->check(timeout_range());
     command.add_option("--retries", b.retries, "extra tries, on a fresh worker, for a file whose worker crashed")
         ->capture_default_str()
         ->check(CLI::Range(0, 10));

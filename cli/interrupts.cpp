@@ -1,5 +1,6 @@
 #include "interrupts.hpp"
 
+#include <initializer_list>
 #include <signal.h>
 #include <unistd.h>
 
@@ -29,8 +30,9 @@ const volatile std::sig_atomic_t* install_interrupt_handlers() {
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
+    // A closed terminal (SIGHUP) and Ctrl-\ (SIGQUIT) stop a batch the same
+    // way, instead of killing the master and leaving its temporaries behind.
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::sigaction(signal, &action, nullptr);
     return &interrupts;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-/// SIGINT/SIGTERM for the CLI: the handler only counts (ninja's rule: a
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT for the CLI: the handler only counts (ninja's rule: a
 /// handler sets a flag). The pool reads the count: 1 finishes what is
 /// running and starts nothing new, 2 kills the workers at once.
 

@@ -6,6 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -105,14 +106,17 @@ TEST(CliSignals, SecondInterruptStopsAtOnceAndLeavesNoPartialFile) {
     for (pid_t pid : worker_pids_in_logs(dir / "logs")) EXPECT_FALSE(alive(pid)) << "worker " << pid << " survived";
 }
 
-TEST(CliSignals, SigtermActsLikeTheFirstInterrupt) {
-    Scratch dir;
-    make_inputs(dir / "in", 8);
-    Process p(slow_run(dir));
-    wait_for([&] { return count_files(dir / "out", ".png") >= 1; });
-    p.signal(SIGTERM);
-    EXPECT_EQ(p.finish(), 130) << p.out << p.err;
-    EXPECT_EQ(count_files(dir / "out", ".pixpool-tmp"), 0u);
+TEST(CliSignals, SigtermSighupAndSigquitActLikeTheFirstInterrupt) {
+    for (int signal : {SIGTERM, SIGHUP, SIGQUIT}) {
+        Scratch dir;
+        make_inputs(dir / "in", 6);
+        Process p(slow_run(dir));
+        wait_for([&] { return count_files(dir / "out", ".png") >= 1; });
+        p.signal(signal);
+        EXPECT_EQ(p.finish(), 130) << strsignal(signal) << p.out << p.err;
+        EXPECT_NE(p.out.find("not processed (interrupted)"), std::string::npos) << strsignal(signal) << p.out;
+        EXPECT_EQ(count_files(dir / "out", ".pixpool-tmp"), 0u);
+    }
 }
 
 TEST(CliSignals, AWorkerKilledMidBatchCostsNoFileThanksToTheRetry) {

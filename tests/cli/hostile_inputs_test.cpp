@@ -219,4 +219,61 @@ TEST(HostileInputs, TornAndMistypedJournalLinesAreSkippedAndCountedNamingTheJour
     EXPECT_EQ(status_counts(json_lines(dir / "report.jsonl"))["skipped"], 2);
 }
 
+TEST(HostileInputs, TimeoutIsValidatedAndDefaultsToTenMinutes) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    write_png(dir / "in/a.png", 100);
+    for (const char* bad : {"nan", "1e300", "-1", "inf"}) {
+        auto r = run_pixpool(run_args(dir, {"--timeout", bad}));
+        EXPECT_EQ(r.status, 2) << bad << r.out << r.err;
+        EXPECT_NE(r.err.find("--timeout must be a number of seconds in [0, 604800]"), std::string::npos)
+            << bad << r.err;
+        EXPECT_FALSE(fs::exists(dir / "out/a.png")) << bad;
+    }
+    EXPECT_EQ(run_pixpool(run_args(dir, {"--timeout", "0"})).status, 0);
+    EXPECT_NE(run_pixpool({"run", "--help"}).out.find("--timeout FLOAT:SECONDS in [0, 604800]=600"),
+              std::string::npos);
+}
+
+TEST(HostileInputs, AReportThatCannotBeWrittenIsAnErrorAndANonZeroExit) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    for (int i = 0; i < 20; ++i) write_png(dir / "in" / ("f" + std::to_string(i) + ".png"), i, 16);
+    // `pixpool run ... --report - | head -1`, made deterministic: stdout is
+    // a pipe whose reader is gone before the first line.
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe(pipe_fds), 0);
+    ::close(pipe_fds[0]);
+    const fs::path err_path = dir / "stderr.txt";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> args = {kBinary};
+    for (const std::string& arg : run_args(dir, {"--report", "-"})) args.push_back(arg);
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    ASSERT_EQ(::posix_spawn(&pid, kBinary.c_str(), &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(pipe_fds[1]);
+    int wait_status = 0;
+    ASSERT_EQ(::waitpid(pid, &wait_status, 0), pid);
+    const int status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+    std::ifstream err_file(err_path);
+    const std::string err((std::istreambuf_iterator<char>(err_file)), std::istreambuf_iterator<char>());
+    EXPECT_NE(status, 0) << err;
+    EXPECT_NE(err.find("cannot write the report to stdout: Broken pipe"), std::string::npos) << err;
+}
+
+TEST(HostileInputs, AReportOnAFullDiskIsAnError) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    write_png(dir / "in/a.png", 110);
+    auto r = run_pixpool(run_args(dir, {"--report", "/dev/full"}));
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("cannot write the report /dev/full: No space left on device"), std::string::npos) << r.err;
+}
+
 }  // namespace
