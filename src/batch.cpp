@@ -6,6 +6,7 @@
 #include <pixpool/batch.hpp>
 
 #include "batch_plan.hpp"
+#include "journal_files.hpp"
 #include "logger.hpp"
 #include "task_codec.hpp"
 
@@ -126,6 +127,29 @@ void run_inline(const BatchOptions& options, const filters::Chain& chain, std::v
 
 constexpr const char* kSpawnedWorkerName = "pixpool.image";
 
+/// The journal's plan line: what this shard owns, for `pixpool status`.
+void record_plan(detail::Journal& journal, const BatchOptions& options, const std::vector<std::size_t>& shard_files,
+                 const std::vector<FileReport>& files) {
+    detail::JournalPlan plan;
+    plan.shard = options.shard;
+    plan.out_dir = detail::Journal::identity_of(options.out_dir);
+    plan.shard_files = shard_files;
+    for (const FileReport& file : files) {
+        plan.inputs.push_back(detail::Journal::identity_of(file.input));
+        plan.outputs.push_back(detail::Journal::identity_of(file.output));
+    }
+    journal.record_plan(plan);
+}
+
+/// Written, or failed with its error; a file not processed (interrupted) is left out.
+void record_outcome(detail::Journal& journal, const FileReport& file, const std::string& recipe) {
+    if (file.status == Status::Ok) {
+        if (!file.skipped) journal.record(file.input, file.output, recipe, file.outcome.input);
+    } else if (file.status != Status::Cancelled) {
+        journal.record_failure(file.input, file.output, file.error);
+    }
+}
+
 }  // namespace
 
 // JSON forms of the options, declared once: for spawned workers and the journal's recipe.
@@ -241,21 +265,33 @@ BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbac
     // --overwrite redoes everything but still records what it made: a later
     // run must not skip an output that now holds other pixels.
     std::unique_ptr<detail::Journal> journal;
-    if (!options.in_place) journal = std::make_unique<detail::Journal>(options.out_dir);
+    if (!options.in_place) {
+        detail::refuse_other_splits(options.out_dir, options.shard, options.overwrite, options.dry_run);
+        journal = std::make_unique<detail::Journal>(options.out_dir, options.shard);
+    }
 
     auto started = Clock::now();
     BatchReport report;
-    report.files = detail::plan_batch(options, filter_label(chain), recipe, options.overwrite ? nullptr : journal.get());
+    detail::BatchPlan plan =
+        detail::plan_batch(options, filter_label(chain), recipe, options.overwrite ? nullptr : journal.get());
+    report.files = std::move(plan.files);
+    // A dry run records nothing, and a run that refuses every file (an
+    // output over its input) leaves nothing behind.
+    const bool nothing_to_do = std::all_of(report.files.begin(), report.files.end(),
+                                           [](const FileReport& file) { return file.status == Status::Failed; });
+    detail::Journal* recording = options.dry_run || nothing_to_do ? nullptr : journal.get();
+    if (recording) record_plan(*recording, options, plan.shard_files, report.files);
     if (callbacks.planned) callbacks.planned(report.files);
     for (const FileReport& file : report.files) {
-        if ((file.status == Status::Failed || file.skipped) && callbacks.file_done) callbacks.file_done(file);
+        if (file.status != Status::Failed && !file.skipped) continue;
+        if (recording && file.status == Status::Failed) record_outcome(*recording, file, recipe);
+        if (callbacks.file_done) callbacks.file_done(file);
     }
     std::vector<std::size_t> order = dispatch_order(report.files);
     if (!options.dry_run) {
         auto done = [&](FileReport& file, const Result& result) {
             record(file, result);
-            if (file.status == Status::Ok && journal)
-                journal->record(file.input, file.output, recipe, file.outcome.input);
+            if (recording) record_outcome(*recording, file, recipe);
             if (callbacks.file_done) callbacks.file_done(file);
         };
         if (options.run_inline) {

@@ -9,10 +9,15 @@
 
 namespace pixpool::detail {
 
-/// One FileReport per input, in input order. Files the master can already
-/// judge come out Failed (clashes, overwriting an input) or skipped.
-/// `journal` may be null (in place, or --overwrite).
-std::vector<FileReport> plan_batch(const BatchOptions& options, const std::string& filter_label,
-                                   const std::string& recipe, const Journal* journal);
+struct BatchPlan {
+    std::vector<FileReport> files;         ///< this shard's, in input order
+    std::vector<std::size_t> shard_files;  ///< how many files each shard of the batch has
+};
+
+/// One FileReport per input of options.shard, in input order. Files the
+/// master can already judge come out Failed (clashes, overwriting an input)
+/// or skipped. `journal` may be null (in place, or --overwrite).
+BatchPlan plan_batch(const BatchOptions& options, const std::string& filter_label, const std::string& recipe,
+                     const Journal* journal);
 
 }  // namespace pixpool::detail

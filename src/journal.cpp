@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <limits>
+#include <regex>
 #include <type_traits>
 #include <fstream>
 #include <sys/stat.h>
@@ -49,9 +50,67 @@ bool get_integer(const nlohmann::json& row, const char* key, T& value) {
     return false;
 }
 
+/// A plan's files as objects, so each name keeps its exact bytes (put_name).
+nlohmann::json plan_json(const JournalPlan& plan) {
+    nlohmann::json files = nlohmann::json::array();
+    for (std::size_t i = 0; i < plan.inputs.size(); ++i) {
+        nlohmann::json file = nlohmann::json::object();
+        put_name(file, "input", plan.inputs[i]);
+        put_name(file, "output", plan.outputs[i]);
+        files.push_back(std::move(file));
+    }
+    nlohmann::json row = {{"shard", plan.shard.index}, {"of", plan.shard.count}, {"shard_files", plan.shard_files}};
+    put_name(row, "out_dir", plan.out_dir);
+    row["files"] = std::move(files);
+    return nlohmann::json{{"plan", std::move(row)}};
+}
+
+std::optional<JournalPlan> plan_from(const nlohmann::json& row) {
+    const nlohmann::json& p = row["plan"];
+    JournalPlan plan;
+    const auto out_dir = get_name(p, "out_dir");
+    const auto files = p.find("files");
+    const auto counts = p.find("shard_files");
+    if (!out_dir || files == p.end() || !files->is_array() || counts == p.end() || !counts->is_array() ||
+        !get_integer(p, "shard", plan.shard.index) || !get_integer(p, "of", plan.shard.count) ||
+        plan.shard.count < 1 || plan.shard.index >= plan.shard.count || counts->size() != plan.shard.count) {
+        return {};
+    }
+    plan.out_dir = *out_dir;
+    for (const nlohmann::json& count : *counts) {
+        if (!count.is_number_unsigned()) return {};
+        plan.shard_files.push_back(count.get<std::size_t>());
+    }
+    for (const nlohmann::json& file : *files) {
+        auto input = get_name(file, "input"), output = get_name(file, "output");
+        if (!input || !output) return {};
+        plan.inputs.push_back(std::move(*input));
+        plan.outputs.push_back(std::move(*output));
+    }
+    return plan;
+}
+
 }  // namespace
 
-Journal::Journal(const std::string& out_dir) : path_((fs::path(out_dir) / kFileName).string()) {
+std::string Journal::identity_of(const std::string& path) { return detail::identity_of(path); }
+
+std::string Journal::file_name(const Shard& shard) {
+    if (shard.whole()) return kFileName;
+    return ".pixpool-journal.shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".jsonl";
+}
+
+std::optional<Shard> Journal::shard_of_file(const std::string& name) {
+    if (name == kFileName) return Shard{};
+    static const std::regex shard_name(R"(\.pixpool-journal\.shard-(\d{1,7})-of-(\d{1,7})\.jsonl)");
+    std::smatch m;
+    if (!std::regex_match(name, m, shard_name)) return {};
+    Shard shard{static_cast<unsigned>(std::stoul(m[1])), static_cast<unsigned>(std::stoul(m[2]))};
+    if (shard.count < 1 || shard.index >= shard.count) return {};
+    return shard;
+}
+
+Journal::Journal(const std::string& out_dir, const Shard& shard)
+    : path_((fs::path(out_dir) / file_name(shard)).string()) {
     std::ifstream in(path_, std::ios::binary);
     std::string line;
     while (std::getline(in, line)) {
@@ -63,8 +122,32 @@ Journal::~Journal() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+/// A plan line, or a failure line: true when `row` was one (and is taken, or counted as bad).
+bool Journal::read_plan_or_failure(const nlohmann::json& row) {
+    if (!row.is_object()) return false;
+    if (row.contains("plan")) {
+        if (auto plan = plan_from(row)) {
+            plan_ = std::move(plan);
+        } else {
+            ++bad_lines_;
+        }
+        return true;
+    }
+    const auto error = row.find("error");
+    if (error == row.end()) return false;
+    const auto output = get_name(row, "output");
+    const auto input = get_name(row, "input");
+    if (!output || !input || !error->is_string()) {
+        ++bad_lines_;
+    } else {
+        last_by_input_[*input] = {*output, error->get<std::string>()};
+    }
+    return true;
+}
+
 void Journal::read_line(const std::string& line) {
     const nlohmann::json row = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (read_plan_or_failure(row)) return;
     Entry entry;
     const auto output = get_name(row, "output");
     const auto input = get_name(row, "input");
@@ -80,6 +163,7 @@ void Journal::read_line(const std::string& line) {
     entry.input = *input;
     entry.recipe = recipe->get<std::string>();
     entries_[*output] = std::move(entry);
+    last_by_input_[*input] = {*output, ""};
 }
 
 bool Journal::up_to_date(const std::string& input, const std::string& output, const std::string& recipe) const {
@@ -129,18 +213,48 @@ void Journal::record(const std::string& input, const std::string& output, const 
         row["input_ctime_ns"] = read.ctime_ns;
         // Names are exact in their _base64 fields; the recipe is compared
         // as a whole, so a replaced bad byte there costs nothing.
-        const std::string line = row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
-        if (!open_for_append()) {
-            ++unrecorded_;
-            return;
-        }
-        // O_APPEND: one write puts the whole line at the end, even with two runs into one folder.
-        if (const int err = write_all(fd_, line.data(), line.size())) {
-            if (write_error_.empty()) write_error_ = std::strerror(err);
-            ++unrecorded_;
-            return;
-        }
+        if (!append(row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) return;
         entries_[output_key] = {identity_of(input), recipe, read};
+        last_by_input_[identity_of(input)] = {output_key, ""};
+    } catch (const std::exception& e) {
+        if (write_error_.empty()) write_error_ = e.what();
+        ++unrecorded_;
+    }
+}
+
+bool Journal::append(const std::string& line) {
+    if (!open_for_append()) {
+        ++unrecorded_;
+        return false;
+    }
+    const std::string whole = line + '\n';
+    // O_APPEND: one write puts the whole line at the end, even with two runs into one folder.
+    if (const int err = write_all(fd_, whole.data(), whole.size())) {
+        if (write_error_.empty()) write_error_ = std::strerror(err);
+        ++unrecorded_;
+        return false;
+    }
+    return true;
+}
+
+void Journal::record_failure(const std::string& input, const std::string& output, const std::string& error) {
+    try {
+        nlohmann::json row = nlohmann::json::object();
+        put_name(row, "output", identity_of(output));
+        put_name(row, "input", identity_of(input));
+        row["error"] = error;
+        if (!append(row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) return;
+        last_by_input_[identity_of(input)] = {identity_of(output), error};
+    } catch (const std::exception& e) {
+        if (write_error_.empty()) write_error_ = e.what();
+        ++unrecorded_;
+    }
+}
+
+void Journal::record_plan(const JournalPlan& plan) {
+    if (plan_ && *plan_ == plan) return;  // a rerun of the same shard: the journal stays small
+    try {
+        if (append(plan_json(plan).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) plan_ = plan;
     } catch (const std::exception& e) {
         if (write_error_.empty()) write_error_ = e.what();
         ++unrecorded_;

@@ -9,23 +9,54 @@
 /// All reading and writing of the journal is here. Neither ever throws: a
 /// line that is not a record is skipped and counted, a failed write is
 /// noted, and problems() says what happened, naming the journal.
+///
+/// A shard of a batch (--shard I/N) keeps its own journal,
+/// .pixpool-journal.shard-I-of-N.jsonl: machines sharing the folder over NFS
+/// never append to one file. Besides outputs written, a journal holds the
+/// shard's plan (which inputs it owns) and its failures, so that
+/// `pixpool status` can tell done, failed and missing from the journals alone.
 
 #include <pixpool/image_job.hpp>
+#include <pixpool/shard.hpp>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace pixpool::detail {
 
+/// What one run of a shard set out to do, as recorded at its start.
+struct JournalPlan {
+    Shard shard;
+    std::string out_dir;                   ///< its identity when written, to find outputs if the folder moved
+    std::vector<std::size_t> shard_files;  ///< files in each of the N shards of the batch
+    std::vector<std::string> inputs;       ///< this shard's inputs (identities), in order
+    std::vector<std::string> outputs;      ///< and their outputs
+
+    bool operator==(const JournalPlan& other) const {
+        return shard == other.shard && out_dir == other.out_dir && shard_files == other.shard_files &&
+               inputs == other.inputs && outputs == other.outputs;
+    }
+};
+
 class Journal {
 public:
     static constexpr const char* kFileName = ".pixpool-journal.jsonl";
 
-    /// Reads the journal in `out_dir`, if any. Torn, foreign and mistyped
-    /// lines are skipped and counted.
-    explicit Journal(const std::string& out_dir);
+    /// ".pixpool-journal.jsonl" for the whole batch, ".pixpool-journal.shard-I-of-N.jsonl" for a shard.
+    static std::string file_name(const Shard& shard);
+    /// The shard a journal's file name is for, or nothing when it is not a journal's name.
+    static std::optional<Shard> shard_of_file(const std::string& file_name);
+    /// The key under which two spellings of one path are the same file.
+    static std::string identity_of(const std::string& path);
+
+    /// Reads the journal of `shard` in `out_dir`, if any. Torn, foreign and
+    /// mistyped lines are skipped and counted.
+    explicit Journal(const std::string& out_dir, const Shard& shard = {});
     ~Journal();
     Journal(const Journal&) = delete;
     Journal& operator=(const Journal&) = delete;
@@ -38,6 +69,21 @@ public:
     /// one line with a single write). Never throws.
     void record(const std::string& input, const std::string& output, const std::string& recipe,
                 const FileIdentity& read);
+
+    /// Records that `input` failed with `error`, for status (a failure never
+    /// makes an output up to date). Never throws.
+    void record_failure(const std::string& input, const std::string& output, const std::string& error);
+    /// Records the plan of this run, unless it is the one recorded last. Never throws.
+    void record_plan(const JournalPlan& plan);
+
+    /// The last plan recorded, if any.
+    const std::optional<JournalPlan>& plan() const { return plan_; }
+    /// The last thing recorded for an input (by its identity): written, or its error.
+    struct Outcome {
+        std::string output;
+        std::string error;  ///< empty: written
+    };
+    const std::map<std::string, Outcome>& last_outcomes() const { return last_by_input_; }
 
     /// Lines of the journal that were not records (skipped).
     std::size_t bad_lines() const { return bad_lines_; }
@@ -55,10 +101,15 @@ private:
         FileIdentity identity;
     };
     void read_line(const std::string& line);
+    bool read_plan_or_failure(const nlohmann::json& row);
     bool open_for_append();
+    /// Appends one line with a single write; false (counted, noted) when it cannot.
+    bool append(const std::string& line);
 
     std::string path_;
     std::map<std::string, Entry> entries_;  ///< by output path
+    std::map<std::string, Outcome> last_by_input_;
+    std::optional<JournalPlan> plan_;
     std::size_t bad_lines_ = 0;
     int fd_ = -1;
     std::string write_error_;               ///< the first failure to write, if any

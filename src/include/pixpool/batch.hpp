@@ -12,6 +12,7 @@
 
 #include <pixpool/image_job.hpp>
 #include <pixpool/pool.hpp>
+#include <pixpool/shard.hpp>
 
 #include <csignal>
 #include <functional>
@@ -59,6 +60,9 @@ struct BatchOptions {
     OutputOptions output;
     bool overwrite = false;                 ///< redo outputs the journal says are up to date
     bool dry_run = false;                   ///< plan only: decide outputs and skips, write nothing
+    /// This process's part of the batch (see shard.hpp); each shard keeps its
+    /// own journal in out_dir, .pixpool-journal.shard-I-of-N.jsonl.
+    Shard shard;
     ReadOptions read;
     int jobs = 0;                           ///< workers; 0: the usable CPUs
     bool run_inline = false;                ///< no pool: every file in this process, one by one
