@@ -37,6 +37,15 @@ std::vector<Json> json_lines(const fs::path& path) {
     return rows;
 }
 
+/// The journal's records of outputs written (it also holds the plan and failures, for `pixpool status`).
+std::vector<Json> output_records(const fs::path& journal) {
+    std::vector<Json> records;
+    for (Json& row : json_lines(journal)) {
+        if (row.contains("recipe")) records.push_back(std::move(row));
+    }
+    return records;
+}
+
 std::string base64_of(const Json& row, const std::string& key) { return row.value(key + "_base64", ""); }
 
 /// The exact bytes of a name that put_name wrote (base64 when not UTF-8).
@@ -96,7 +105,9 @@ TEST(HostileInputs, ANameThatIsNotUtf8IsProcessedAndCarriedExactlyInTheJournalAn
     EXPECT_EQ(reported_outputs.count(exact_output), 1u);
 
     std::set<std::string> journaled_outputs;
-    for (const Json& row : json_lines(dir / "out/.pixpool-journal.jsonl")) journaled_outputs.insert(exact_name(row, "output"));
+    for (const Json& row : output_records(dir / "out/.pixpool-journal.jsonl")) {
+        journaled_outputs.insert(exact_name(row, "output"));
+    }
     EXPECT_EQ(journaled_outputs.count(exact_output), 1u);
     EXPECT_EQ(journaled_outputs.size(), 2u);
     // The rerun finds the record by the exact bytes and skips both files.
@@ -152,7 +163,7 @@ TEST(HostileInputs, AReadErrorMidFileIsTheFilesErrorNeverAWarningAndNeverJournal
         EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
         EXPECT_FALSE(fs::exists(dir / "out/failing.png"));
         EXPECT_TRUE(fs::exists(dir / "out/fine.png"));
-        const auto journal = json_lines(dir / "out/.pixpool-journal.jsonl");
+        const auto journal = output_records(dir / "out/.pixpool-journal.jsonl");
         ASSERT_EQ(journal.size(), 1u);
         EXPECT_NE(journal[0]["output"].get<std::string>().find("fine.png"), std::string::npos);
     }
