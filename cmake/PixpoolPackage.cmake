@@ -64,7 +64,7 @@ file(RELATIVE_PATH PC_PREFIX_FROM_PCFILEDIR /${CMAKE_INSTALL_LIBDIR}/pkgconfig /
 set(pc_requires_pool "")
 set(pc_requires_filters "opencv4")
 set(pc_requires_frames "pixpool-filters pixpool-pool opencv4")
-set(pc_requires_image "pixpool-filters pixpool-pool opencv4 spdlog exiv2 libjpeg libwebp libwebpdemux libheif libgif")
+set(pc_requires_image "pixpool-filters pixpool-pool opencv4 spdlog exiv2 libjpeg libwebp libwebpdemux libheif libgif libpng libtiff-4")
 set(pc_all_requires "")
 foreach(name ${pixpool_exported_names})
   set(PC_NAME pixpool-${name})

@@ -5,6 +5,7 @@
 /// wrong becomes an ImageError that names the file and the reason.
 
 #include "detail.hpp"
+#include "header_size.hpp"
 #include "image_header.hpp"
 #include "stderr_capture.hpp"
 
@@ -18,16 +19,26 @@
 namespace pixpool {
 namespace {
 
-/// "900" or "0.03": whole megapixels once they are many.
+/// "900", "0.03" or "0.0010": whole megapixels once they are many, never a bare 0.00.
 std::string megapixels(double pixels) {
     char text[32];
-    std::snprintf(text, sizeof text, pixels >= 1e7 ? "%.0f" : "%.2f", pixels / 1e6);
+    std::snprintf(text, sizeof text, pixels >= 1e7 ? "%.0f" : pixels >= 1e4 ? "%.2f" : "%.4f", pixels / 1e6);
     return text;
 }
 
 void refuse_bombs(const std::string& path, const detail::ImageHeader& header, std::uint64_t max_pixels) {
+    if (header.jpeg_scans > detail::kMaxJpegScans) {
+        throw ImageError(path + ": refused: " + std::to_string(header.jpeg_scans) + " JPEG scans, over the limit of " +
+                         std::to_string(detail::kMaxJpegScans) + " (each costs a pass over the whole image)");
+    }
+    if (max_pixels == 0) return;
+    // Without the size there is no knowing what the decoder will allocate.
+    // (An unknown format, or a codec that cannot read its own header, fails
+    // in the decoder before any allocation, with a better message.)
+    if (header.size_unreadable)
+        throw ImageError(path + ": refused: cannot read the image size from the header (--max-pixels 0 lifts the limit)");
     // Compared by division: a header may declare sizes whose product overflows.
-    if (max_pixels == 0 || header.width == 0 || header.height <= max_pixels / header.width) return;
+    if (header.width == 0 || header.height <= max_pixels / header.width) return;
     throw ImageError(path + ": refused: " + std::to_string(header.width) + "x" + std::to_string(header.height) +
                      " is " + megapixels(double(header.width) * double(header.height)) +
                      " megapixels, over the limit of " + megapixels(double(max_pixels)) + " (--max-pixels)");
@@ -56,11 +67,11 @@ std::string one_line(const std::string& messages) {
 /// closed when the Memfd goes.
 class Memfd {
 public:
-    explicit Memfd(const detail::InputBytes& input) : fd_(::memfd_create("pixpool-input", MFD_CLOEXEC)) {
-        if (fd_ < 0) throw detail::errno_error(input.path, "cannot decode: memfd_create", errno);
-        if (const int err = detail::write_all(fd_, input.bytes.data(), input.bytes.size())) {
+    Memfd(std::string_view bytes, const std::string& path) : fd_(::memfd_create("pixpool-input", MFD_CLOEXEC)) {
+        if (fd_ < 0) throw detail::errno_error(path, "cannot decode: memfd_create", errno);
+        if (const int err = detail::write_all(fd_, bytes.data(), bytes.size())) {
             ::close(fd_);
-            throw detail::errno_error(input.path, "cannot decode: memfd", err);
+            throw detail::errno_error(path, "cannot decode: memfd", err);
         }
     }
     ~Memfd() { ::close(fd_); }
@@ -77,7 +88,10 @@ cv::Mat decode(const detail::InputBytes& input, std::string& warnings) {
     detail::StderrCapture messages;
     cv::Mat image;
     try {
-        Memfd file(input);
+        // A PNG's text chunks past the first few are never read (zTXt bombs).
+        const std::string_view bytes(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size());
+        const std::string capped = detail::png_with_text_capped(bytes, detail::kTextChunksRead);
+        Memfd file(capped.empty() ? bytes : std::string_view(capped), path);
         image = cv::imread(file.name(), cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
         // e.what() is a multi-line report with OpenCV's source path; e.err is

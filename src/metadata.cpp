@@ -6,6 +6,8 @@
 
 #include "metadata.hpp"
 
+#include "header_size.hpp"
+#include "image_header.hpp"
 #include "input_file.hpp"
 
 #include <exiv2/exiv2.hpp>
@@ -155,8 +157,14 @@ ImageMetadata read_metadata(const InputBytes& input, bool exif_and_xmp, bool upr
     quiet_exiv2();
     ImageMetadata metadata;
     Exiv2::Image::AutoPtr image;
+    // A PNG's text chunks beyond the first few are not read (a zTXt bomb).
+    const std::string capped = detail::png_with_text_capped(
+        std::string_view(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size()),
+        detail::kTextChunksRead);
     try {
-        image = Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()));
+        image = capped.empty() ? Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()))
+                               : Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(capped.data()),
+                                                           static_cast<long>(capped.size()));
     } catch (const std::exception&) {
         return metadata;  // not a format Exiv2 knows: the decoder says what is wrong, if anything
     }

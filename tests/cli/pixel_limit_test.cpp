@@ -1,0 +1,184 @@
+// Issue 11, "The pixel limit must hold": --max-pixels is checked from every
+// format's own header before a pixel is decoded, including the files whose
+// headers Exiv2 could not read (a bad iCCP name, a broken zTXt, a top-down
+// BMP, a long Radiance or PAM header, "300#" in a PGM), and a JPEG with
+// absurdly many scans is refused.
+#include "cli_support.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <zlib.h>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+namespace {
+
+using namespace cli_test;
+using Bytes = std::string;
+
+Bytes encode(const std::string& ext, const cv::Mat& image, const std::vector<int>& params = {}) {
+    std::vector<uchar> out;
+    if (!cv::imencode(ext, image, out, params)) throw std::runtime_error("cannot encode " + ext);
+    return Bytes(out.begin(), out.end());
+}
+
+void save(const fs::path& path, const Bytes& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+cv::Mat picture(int side = 300) {
+    cv::Mat image(side, side, CV_8UC3);
+    cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+    return image;
+}
+
+void put_be32(Bytes& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+
+Bytes png_chunk(const std::string& type, const Bytes& data) {
+    Bytes chunk;
+    put_be32(chunk, static_cast<std::uint32_t>(data.size()));
+    chunk += type + data;
+    const auto* typed = reinterpret_cast<const Bytef*>(chunk.data() + 4);
+    put_be32(chunk, static_cast<std::uint32_t>(::crc32(0, typed, static_cast<uInt>(data.size() + 4))));
+    return chunk;
+}
+
+Bytes deflate(const Bytes& data) {
+    uLongf size = compressBound(static_cast<uLong>(data.size()));
+    Bytes out(size, '\0');
+    ::compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
+               static_cast<uLong>(data.size()));
+    out.resize(size);
+    return out;
+}
+
+/// A PNG of `image` with `chunk` right after IHDR (8 + 25 bytes in).
+Bytes png_with(const Bytes& chunk, const cv::Mat& image = picture()) {
+    Bytes png = encode(".png", image);
+    return png.substr(0, 33) + chunk + png.substr(33);
+}
+
+/// 300 x 300 images in twelve formats and shapes, seven of which slipped
+/// past the limit when Exiv2 read the header.
+void make_twelve(const fs::path& in) {
+    fs::create_directories(in);
+    const cv::Mat image = picture();
+    save(in / "plain.png", encode(".png", image));
+    save(in / "plain.jpg", encode(".jpg", image));
+    save(in / "plain.webp", encode(".webp", image));
+    save(in / "plain.tiff", encode(".tiff", image));
+    save(in / "plain.bmp", encode(".bmp", image));
+    // iCCP with a 100-character profile name (PNG allows 79).
+    save(in / "bad_iccp.png", png_with(png_chunk("iCCP", Bytes(100, 'n') + Bytes(2, '\0') + deflate("profile"))));
+    // zTXt whose compressed text is not zlib data.
+    save(in / "broken_ztxt.png", png_with(png_chunk("zTXt", Bytes("Comment") + Bytes(2, '\0') + "not zlib")));
+    // Top-down: a negative height.
+    Bytes bmp = encode(".bmp", image);
+    std::int32_t height = -300;
+    bmp.replace(22, 4, reinterpret_cast<const char*>(&height), 4);
+    save(in / "top_down.bmp", bmp);
+    // Radiance HDR with 300 header lines before the format line.
+    cv::Mat hdr_image;
+    image.convertTo(hdr_image, CV_32FC3, 1 / 255.0);
+    Bytes hdr = encode(".hdr", hdr_image);
+    std::string comments;
+    for (int i = 0; i < 300; ++i) comments += "# line " + std::to_string(i) + "\n";
+    save(in / "long_header.hdr", hdr.insert(hdr.find('\n') + 1, comments));
+    // PAM with 100 comment lines.
+    Bytes pam = encode(".pam", image);
+    std::string pam_comments;
+    for (int i = 0; i < 100; ++i) pam_comments += "# comment\n";
+    save(in / "comments.pam", pam.insert(3, pam_comments));
+    // PGM whose width ends at a '#' with no blank: "300#" (OpenCV reads on).
+    cv::Mat gray;
+    cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+    const Bytes pgm = encode(".pgm", gray);
+    save(in / "hash.pgm", "P5\n300#\n300 255\n" + pgm.substr(pgm.size() - 300 * 300));
+    save(in / "plain.ppm", encode(".ppm", image));
+}
+
+TEST(PixelLimit, TwelveSmallImagesInEveryFormatAreAllRefusedUnderATinyLimit) {
+    Scratch dir;
+    make_twelve(dir / "in");
+    auto refused = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "--max-pixels",
+                                "1000"});
+    EXPECT_EQ(refused.status, 1) << refused.out << refused.err;
+    EXPECT_NE(refused.out.find("12 files: 0 ok, 12 failed"), std::string::npos) << refused.out;
+    std::size_t messages = 0;
+    for (std::size_t at = 0; (at = refused.out.find(": refused: 300x300 is 0.09 megapixels", at)) != std::string::npos;
+         ++at)
+        ++messages;
+    EXPECT_EQ(messages, 12u) << refused.out;
+    EXPECT_FALSE(fs::exists(dir / "out/top_down.bmp"));
+
+    // The same files are real images: without the limit they are decoded.
+    auto decoded = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "all").string(), "-q", "--max-pixels",
+                                "0"});
+    EXPECT_EQ(decoded.out.find("refused"), std::string::npos) << decoded.out;
+    for (const char* name : {"bad_iccp.png", "top_down.bmp", "long_header.hdr", "comments.pam", "hash.pgm"}) {
+        EXPECT_EQ(cv::imread((dir / "all" / name).string(), cv::IMREAD_UNCHANGED).size(), cv::Size(300, 300))
+            << name << decoded.out;
+    }
+}
+
+/// 1,080 bytes declaring 20000 x 20000 (400 MP): an 8-bit RLE BMP, top-down,
+/// whose pixel data is one "end of bitmap" code.
+Bytes rle_bmp_bomb() {
+    Bytes bmp = "BM";
+    const auto le32 = [&](std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) bmp.push_back(static_cast<char>(v >> (8 * i)));
+    };
+    const auto le16 = [&](std::uint16_t v) { bmp.push_back(char(v & 0xFF)), bmp.push_back(char(v >> 8)); };
+    le32(1080), le32(0), le32(14 + 40 + 1024);                       // file size, reserved, pixel offset
+    le32(40), le32(20000), le32(static_cast<std::uint32_t>(-20000));  // info header, width, top-down height
+    le16(1), le16(8), le32(1 /* BI_RLE8 */), le32(2), le32(0), le32(0), le32(256), le32(0);
+    bmp.append(1024, '\0');                                          // palette
+    bmp += Bytes("\x00\x01", 2);                                     // end of bitmap
+    return bmp;
+}
+
+TEST(PixelLimit, ATopDownRleBmpBombIsRefusedUnderTheDefaultLimit) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    save(dir / "in/bomb.bmp", rle_bmp_bomb());
+    ASSERT_EQ(fs::file_size(dir / "in/bomb.bmp"), 1080u);
+    auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q"});
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("bomb.bmp: refused: 20000x20000 is 400 megapixels, over the limit of 250 (--max-pixels)"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST(PixelLimit, AHeaderThatCannotBeReadIsRefusedNamingTheReason) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    save(dir / "in/cut.pgm", "P5\n300");  // OpenCV's own format, size cut short
+    auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find("cut.pgm: refused: cannot read the image size from the header"), std::string::npos) << r.out;
+}
+
+TEST(PixelLimit, AJpegWithAbsurdlyManyScansIsRefused) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    const Bytes jpeg = encode(".jpg", picture(64), {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+    // Repeat the last scan (its SOS segment and data) 2000 times before EOI.
+    const std::size_t last_sos = jpeg.rfind("\xFF\xDA");
+    const Bytes scan = jpeg.substr(last_sos, jpeg.size() - 2 - last_sos);
+    Bytes bomb = jpeg.substr(0, jpeg.size() - 2);
+    for (int i = 0; i < 2000; ++i) bomb += scan;
+    save(dir / "in/scans.jpg", bomb + "\xFF\xD9");
+    save(dir / "in/normal.jpg", jpeg);
+    auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q"});
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("scans.jpg: refused: 2"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("JPEG scans, over the limit of 500"), std::string::npos) << r.out;
+    EXPECT_TRUE(fs::exists(dir / "out/normal.jpg"));  // a progressive JPEG has about ten
+}
+
+}  // namespace
