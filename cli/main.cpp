@@ -1,6 +1,7 @@
 /// pixpool: batch image processing on a pool of worker processes.
 
 #include "commands.hpp"
+#include "video_command.hpp"
 
 #include <pixpool/batch.hpp>
 #include <pixpool/filters.hpp>
@@ -34,6 +35,9 @@ int main(int argc, char** argv) {
         "bench", "run the batch inline, then on the pool (into temporary folders); print speedup and efficiency");
     add_batch_flags(*bench, bench_flags, /*with_filters=*/true, /*output_required=*/false);
 
+    VideoFlags video_flags;
+    add_video_command(app, video_flags);
+
     CLI::App* list = app.add_subcommand("filters", "list every filter with its parameters");
 
     const char* config_keys =
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
         }
         if (*bench) return bench_command(bench_flags);
         if (*list) return filters_command();
+        if (*video_flags.command) return video_command(video_flags);
     } catch (const pixpool::filters::FilterError& e) {
         std::cerr << "pixpool: error: " << e.what() << "\n";
         return kUsage;

@@ -9,6 +9,7 @@ packages=(
   libwebp-dev libheif-dev libgif-dev libheif-examples
   libpng-dev libtiff-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopencv-videoio-dev ffmpeg
 )
 
 missing=()

@@ -26,6 +26,16 @@ mkdir "$work/out"
 "$work/build/pool_only"
 "$work/build/everything" "$image" "$work/out"
 
+# The README's video example: a video made here, streamed through the frame pool.
+ffmpeg -loglevel error -f lavfi -i testsrc=size=320x240:rate=25 -t 2 -c:v mjpeg "$work/in.avi"
+"$work/build/stream_video" "$work/in.avi" "$work/out.avi"
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$work/out.avi")
+[ "$frames" = 50 ] || { echo "stream_video wrote $frames frames, not 50" >&2; exit 1; }
+while IFS= read -r line; do
+  [ -z "$line" ] || grep -Fxq -- "$line" "$source_dir/README.md" ||
+    { echo "README.md no longer carries this line of stream_video.cpp: $line" >&2; exit 1; }
+done < "$consumer/stream_video.cpp"
+
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 pkg-config --exists --print-errors pixpool pixpool-image pixpool-frames
 # shellcheck disable=SC2046  # pkg-config output is meant to be split

@@ -19,6 +19,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -52,6 +53,10 @@ struct FrameOptions {
     /// Fork, or ForkServer for a host that will run threads later (a video
     /// decoder): replacement workers then never come from a threaded process.
     StartMethod start_method = StartMethod::Fork;
+    /// Optional: a counter a SIGINT/SIGTERM handler increments (as for
+    /// PoolOptions): at 1 queued frames come back Cancelled and running ones
+    /// finish; at 2 the workers are killed and every frame in flight is Cancelled.
+    const volatile std::sig_atomic_t* interrupts = nullptr;
 };
 
 /// A processed frame. Its image is a view of the frame's slot: valid while

@@ -1,0 +1,171 @@
+/// `pixpool video INPUT -o OUTPUT -f SPEC...`: decode with OpenCV's videoio,
+/// run the chain on the frame pool, encode in order with cv::VideoWriter.
+///
+/// The pool's workers are forked before the decoder is opened, so no worker
+/// comes from a master already running FFmpeg's threads. Frames stream with
+/// at most the pool's capacity in flight; a frame that fails (a worker crash,
+/// a timeout, a filter error) is left out with one error line naming it.
+
+#include "video_command.hpp"
+
+#include "commands.hpp"
+#include "interrupts.hpp"
+#include "video_output.hpp"
+
+#include <pixpool/frames.hpp>
+
+#include <opencv2/videoio.hpp>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace pixpool::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// "frames 120/300 (40%), 55.1 fps, ETA 3 s": redrawn in place on a
+/// terminal, a plain line every 2 s elsewhere; nothing with --quiet.
+class VideoProgress {
+public:
+    VideoProgress(bool enabled, double total) : enabled_(enabled), terminal_(::isatty(2)), total_(total) {
+        if (!terminal_) last_ = started_;  // a plain line only after 2 s
+    }
+    void frame_done(std::size_t done) {
+        const auto now = Clock::now();
+        if (!enabled_ || now - last_ < (terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(2))) return;
+        last_ = now;
+        const double fps = done / std::max(1e-9, std::chrono::duration<double>(now - started_).count());
+        std::fprintf(stderr, "%sframes %zu", terminal_ ? "\r\033[K" : "", done);
+        if (total_ > 0) {
+            std::fprintf(stderr, "/%.0f (%.0f%%), %.1f fps, ETA %.0f s", total_, 100.0 * done / total_, fps,
+                         std::max(0.0, (total_ - done) / std::max(fps, 1e-9)));
+        } else {
+            std::fprintf(stderr, ", %.1f fps", fps);
+        }
+        std::fputs(terminal_ ? "" : "\n", stderr);
+    }
+    void finish() {
+        if (enabled_ && terminal_) std::fputs("\r\033[K", stderr);
+    }
+
+private:
+    bool enabled_, terminal_;
+    double total_;
+    Clock::time_point started_ = Clock::now(), last_{};
+};
+
+struct VideoRun {
+    VideoOutput& output;
+    VideoProgress& progress;
+    std::size_t done = 0, failed = 0;
+    bool cut = false;  ///< interrupted: a frame was cancelled, so the file ends before it
+
+    /// Writes one result in order, or reports why it is left out. After an
+    /// interrupt cancels a frame, nothing more is written: the file ends at
+    /// the last frame before the gap.
+    void take(const Frame& frame) {
+        ++done;
+        cut = cut || frame.status == Status::Cancelled;
+        if (cut) return;
+        std::string problem = frame.ok() ? output.write(frame.image) : frame.error;
+        if (frame.ok() && !problem.empty()) problem = "frame " + std::to_string(frame.id) + ": " + problem;
+        if (!problem.empty()) {
+            ++failed;
+            progress.finish();
+            char at[48];
+            std::snprintf(at, sizeof at, " (at %.3f s)", frame.timestamp / 1000.0);
+            std::cerr << "pixpool: error: " << problem << at << "; the frame is left out\n";
+        }
+        progress.frame_done(done);
+    }
+};
+
+}  // namespace
+
+void add_video_command(CLI::App& app, VideoFlags& flags) {
+    CLI::App* video = app.add_subcommand(
+        "video", "run a chain of filters on every frame of a video, in parallel, and encode the result in order");
+    video->add_option("input", flags.input, "the video to read (any container and codec FFmpeg decodes)")
+        ->required();
+    video->add_option("-o,--output", flags.output,
+                      "the video to write; its extension picks the container and codec "
+                      "(mp4/m4v/mov/mkv: MPEG-4, avi: MJPEG, webm: VP8)")
+        ->required();
+    video->add_option("-f,--filter", flags.filter_specs, "a filter NAME[:k=v,...]; repeat to chain, in order")
+        ->required();
+    video->add_option("--codec", flags.codec, "the FourCC to encode with instead, e.g. mp4v, MJPG, XVID, avc1");
+    video->add_option("-j,--jobs", flags.jobs, "worker processes (default: one per usable CPU)")
+        ->check(CLI::NonNegativeNumber);
+    video->add_option("--timeout", flags.timeout_seconds, "per frame, in seconds (0: none); a frame past it fails")
+        ->check(CLI::NonNegativeNumber);
+    video->add_flag("-q,--quiet", flags.quiet, "no progress line");
+    flags.command = video;
+}
+
+int video_command(const VideoFlags& flags) {
+    const int fourcc = fourcc_for(flags.output, flags.codec);  // usage errors before any work
+    FrameOptions options;
+    options.filter_specs = flags.filter_specs;
+    options.workers = flags.jobs;
+    options.timeout_seconds = flags.timeout_seconds;
+    options.interrupts = install_interrupt_handlers();
+    FramePool pool(options);  // the workers exist before the decoder's threads do
+
+    // FFmpeg's own log lines would repeat (or garble) the one error we give;
+    // OpenCV reads this at its first FFmpeg call. A user's own setting wins.
+    ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
+    cv::VideoCapture capture;
+    if (!capture.open(flags.input, cv::CAP_FFMPEG)) {
+        std::cerr << "pixpool: error: " << flags.input
+                  << ": cannot open as a video (missing, not a video, or a format FFmpeg cannot decode)\n";
+        return kSomeFailed;
+    }
+    const double fps = capture.get(cv::CAP_PROP_FPS) > 0 ? capture.get(cv::CAP_PROP_FPS) : 25.0;
+    VideoOutput output(flags.output, fourcc, fps);
+    VideoProgress progress(!flags.quiet, capture.get(cv::CAP_PROP_FRAME_COUNT));
+    VideoRun run{output, progress};
+
+    const double expected_frames = capture.get(cv::CAP_PROP_FRAME_COUNT);
+    const auto started = Clock::now();
+    cv::Mat frame;
+    std::uint64_t index = 0;
+    while (*options.interrupts == 0 && capture.read(frame)) {
+        if (pool.in_flight() >= pool.capacity()) run.take(*pool.next());
+        pool.submit(frame, index++, capture.get(cv::CAP_PROP_POS_MSEC));
+        while (auto done = pool.try_next()) run.take(*done);
+    }
+    while (auto done = pool.next()) run.take(*done);
+    progress.finish();
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+
+    if (index == 0) {
+        std::cerr << "pixpool: error: " << flags.input << ": no frame could be decoded (corrupt or empty video)\n";
+        return kSomeFailed;
+    }
+    const bool interrupted = *options.interrupts > 0;
+    // The container's count may be an estimate; far fewer frames means the
+    // stream stopped decoding (corrupt or truncated).
+    const bool cut_short = !interrupted && expected_frames > 0 &&
+                           index + std::max(2.0, expected_frames / 50) < expected_frames;
+    if (cut_short) {
+        std::cerr << "pixpool: error: " << flags.input << ": only " << index << " of " << expected_frames
+                  << " frames could be decoded (corrupt or truncated video)\n";
+    }
+    const bool kept = output.keep();
+    const FrameLatency latency = pool.latency();
+    std::printf("pixpool: %zu of %llu frames written to %s in %.2f s (%.1f fps, latency p50 %.1f ms, p99 %.1f ms)%s%s\n",
+                output.frames_written(), static_cast<unsigned long long>(index),
+                kept ? flags.output.c_str() : "(nothing)", seconds, index / std::max(seconds, 1e-9), latency.p50_ms,
+                latency.p99_ms, run.failed ? (", " + std::to_string(run.failed) + " failed").c_str() : "",
+                interrupted ? "; interrupted: the file ends at the last frame written" : "");
+    if (interrupted) return kInterrupted;
+    return run.failed > 0 || cut_short ? kSomeFailed : kOk;
+}
+
+}  // namespace pixpool::cli
