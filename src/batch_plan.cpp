@@ -6,13 +6,48 @@
 
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
 namespace fs = std::filesystem;
 
 namespace pixpool::detail {
 
+namespace {
+
+/// -o naming an input folder: the walk leaves the output folder out, so
+/// nothing would be read and the run would say "0 files".
+void refuse_output_folder_that_is_an_input(const BatchOptions& options) {
+    if (options.in_place || options.out_dir.empty()) return;
+    for (const std::string& path : options.input.paths) {
+        std::error_code ec;
+        if (fs::is_directory(path, ec) && fs::equivalent(path, options.out_dir, ec)) {
+            throw std::invalid_argument("-o " + options.out_dir + " is the input folder " + path +
+                                        ": choose another output folder, or --in-place with --prefix or --name "
+                                        "to write beside the inputs");
+        }
+    }
+}
+
+/// The option that decides where outputs go, for the message.
+std::string naming_options(const BatchOptions& options) {
+    std::string named;
+    if (!options.name_template.empty()) named = "--name '" + options.name_template + "'";
+    if (!options.output.prefix.empty())
+        named += (named.empty() ? "" : " with ") + std::string("--prefix '") + options.output.prefix + "'";
+    return named.empty() ? "the output path" : named;
+}
+
+}  // namespace
+
 BatchPlan plan_batch(const BatchOptions& options, const std::string& filter_label, const std::string& recipe,
                      const Journal* journal) {
+    refuse_output_folder_that_is_an_input(options);
+    // Without {dir} a name gets the input's folder put in front, so an
+    // absolute one would land in a copy of its path below the output folder.
+    if (!options.name_template.empty() && options.name_template.front() == '/')
+        throw std::invalid_argument("--name '" + options.name_template +
+                                    "' is an absolute path; outputs go below the output folder (-o): give a name "
+                                    "relative to it");
     InputOptions input = options.input;
     if (!options.in_place && !options.out_dir.empty()) input.exclude.push_back(options.out_dir);
     const std::string out_dir = options.in_place ? "" : options.out_dir;
@@ -29,6 +64,12 @@ BatchPlan plan_batch(const BatchOptions& options, const std::string& filter_labe
         FileReport file;
         file.input = in.path;
         file.output = output_path_for(in, out_dir, options.output, options.name_template, filter_label);
+        const std::string folder = options.in_place ? fs::path(in.path).parent_path().string() : out_dir;
+        if (const std::string outside = outside_folder(file.output, folder); !outside.empty()) {
+            throw std::invalid_argument(naming_options(options) + " puts the output of " + in.path + " at " + outside +
+                                        ", outside " + (options.in_place ? "its folder" : "the output folder " + out_dir) +
+                                        "; nothing was done");
+        }
         std::error_code ec;
         const std::string key = fs::weakly_canonical(file.output, ec).string();
         if (!options.in_place && fs::equivalent(in.path, file.output, ec)) {

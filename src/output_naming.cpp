@@ -36,4 +36,14 @@ std::string output_path_for(const InputFile& input, const std::string& out_dir, 
     return path.lexically_normal().string();
 }
 
+std::string outside_folder(const std::string& output, const std::string& folder) {
+    std::error_code ec;
+    const fs::path base = fs::absolute(folder.empty() ? "." : folder, ec).lexically_normal();
+    const fs::path path = fs::absolute(output, ec).lexically_normal();
+    const fs::path relative = path.lexically_relative(base);
+    if (relative.empty() || relative.is_absolute() || *relative.begin() == ".." || *relative.begin() == ".")
+        return path.string();
+    return "";
+}
+
 }  // namespace pixpool

@@ -15,4 +15,11 @@ namespace pixpool {
 std::string output_path_for(const InputFile& input, const std::string& out_dir, const OutputOptions& output,
                             const std::string& name_template = "", const std::string& filter = "");
 
+/// Where an output lands relative to the folder it must stay in (`folder`,
+/// the output folder, or in place the input's folder), after
+/// normalisation: "" when inside, else the normalised path outside, for
+/// the message. A template with "..", an absolute --name or --prefix
+/// would otherwise write anywhere the user may write.
+std::string outside_folder(const std::string& output, const std::string& folder);
+
 }  // namespace pixpool

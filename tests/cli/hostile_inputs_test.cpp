@@ -230,6 +230,56 @@ TEST(HostileInputs, TornAndMistypedJournalLinesAreSkippedAndCountedNamingTheJour
     EXPECT_EQ(status_counts(json_lines(dir / "report.jsonl"))["skipped"], 2);
 }
 
+TEST(HostileInputs, ANameOrPrefixThatLeavesTheOutputFolderIsRefusedBeforeAnyWork) {
+    Scratch dir;
+    fs::create_directories(dir / "in/sub");
+    write_png(dir / "in/a.png", 120);
+    write_png(dir / "in/sub/b.png", 125);
+    const std::string elsewhere = (dir / "elsewhere").string();
+    fs::create_directories(elsewhere);
+    const std::vector<std::vector<std::string>> escaping = {
+        {"--name", "../{stem}.{ext}"},
+        {"--name", "{dir}/../../x_{stem}.{ext}"},
+        {"--prefix", "../p_"},
+        {"--prefix", elsewhere + "/p_"},
+    };
+    for (const auto& option : escaping) {
+        auto r = run_pixpool({"run", (dir / "in").string(), "-r", "-o", (dir / "out").string(), "-q", option[0],
+                              option[1]});
+        EXPECT_EQ(r.status, 2) << option[1] << r.out << r.err;
+        EXPECT_NE(r.err.find(option[0] + " '" + option[1] + "' puts the output of"), std::string::npos)
+            << option[1] << r.err;
+        EXPECT_NE(r.err.find("outside the output folder"), std::string::npos) << r.err;
+        EXPECT_TRUE(fs::is_empty(elsewhere)) << option[1];
+        EXPECT_FALSE(fs::exists(dir / "out")) << option[1] << ": nothing may be written, not even inside";
+    }
+    auto absolute = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "--name",
+                                 elsewhere + "/{stem}.{ext}"});
+    EXPECT_EQ(absolute.status, 2);
+    EXPECT_NE(absolute.err.find("is an absolute path; outputs go below the output folder"), std::string::npos)
+        << absolute.err;
+    EXPECT_TRUE(fs::is_empty(elsewhere));
+    // Going down, or up and back in, stays inside: allowed.
+    auto inside = run_pixpool({"run", (dir / "in").string(), "-r", "-o", (dir / "out").string(), "-q", "--name",
+                               "{dir}/x/../deep/{stem}.{ext}"});
+    EXPECT_EQ(inside.status, 0) << inside.out << inside.err;
+    EXPECT_TRUE(fs::exists(dir / "out/deep/a.png"));
+    EXPECT_TRUE(fs::exists(dir / "out/sub/deep/b.png"));
+}
+
+TEST(HostileInputs, AnOutputFolderThatIsTheInputFolderIsRefusedInsteadOfDoingNothing) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    write_png(dir / "in/a.png", 130);
+    auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "in").string() + "/", "-q"});
+    EXPECT_EQ(r.status, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("is the input folder"), std::string::npos) << r.err;
+    // The way that works: beside the inputs, under another name.
+    auto beside = run_pixpool({"run", (dir / "in").string(), "--in-place", "--prefix", "p_", "-q", "-f", "invert"});
+    EXPECT_EQ(beside.status, 0) << beside.out << beside.err;
+    EXPECT_TRUE(fs::exists(dir / "in/p_a.png"));
+}
+
 TEST(HostileInputs, TimeoutIsValidatedAndDefaultsToTenMinutes) {
     Scratch dir;
     fs::create_directories(dir / "in");

@@ -118,7 +118,10 @@ struct BatchCallbacks {
 };
 
 /// Runs the batch. Throws filters::FilterError for a bad chain (before any
-/// work starts), std::runtime_error for unreadable input lists, and
+/// work starts), std::runtime_error for unreadable input lists,
+/// std::invalid_argument (also before any work) when --name or --prefix
+/// would put an output outside the output folder or when the output folder
+/// is an input folder, and
 /// PoolError when the pool cannot run at all; per-file problems are in the
 /// report.
 BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbacks = {});
