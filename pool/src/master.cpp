@@ -1,277 +1,309 @@
-/// The master's poll loop and bookkeeping (see master.hpp).
+/// The master's poll loop and bookkeeping (see master.hpp); how a worker's
+/// end is accounted for is in worker_end.cpp.
 
 #include "master.hpp"
 
 #include "worker_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 namespace pixpool::detail {
 
 namespace {
 
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+    int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (fd >= 0) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+#else
+    (void)pid;
+    return -1;
+#endif
 }
 
 }  // namespace
 
-Master::Master(PoolOptions o) : options(std::move(o)) {
-    if (options.start_method == StartMethod::Fork && !options.handler) {
-        throw PoolError("pool: no handler given");
+Master::Master(PoolOptions o) : options_(std::move(o)) {
+    int count = options_.workers > 0 ? options_.workers : usable_cpus();
+    if (options_.crash_budget <= 0) options_.crash_budget = 2 * count + 2;
+    launcher_ = make_launcher(options_);
+    workers_.resize(static_cast<std::size_t>(count));
+    try {
+        for (int i = 0; i < count; ++i) {
+            workers_[static_cast<std::size_t>(i)].slot = i;
+            start(workers_[static_cast<std::size_t>(i)]);
+        }
+    } catch (...) {
+        stop_all(true, "cancelled: the pool could not start");
+        throw;
     }
-    int count = options.workers > 0 ? options.workers : usable_cpus();
-    if (options.crash_budget <= 0) options.crash_budget = 2 * count + 2;
-    ::signal(SIGPIPE, SIG_IGN);  // a dead worker's socket must give EPIPE, not kill the master
-    workers.resize(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) {
-        workers[static_cast<std::size_t>(i)].slot = i;
-        start(workers[static_cast<std::size_t>(i)]);
+}
+
+Master::~Master() {
+    if (!stopped_) stop_all(true, "cancelled: pool destroyed");
+}
+
+std::uint64_t Master::submit(std::string payload) {
+    return enqueue(std::make_shared<const std::string>(std::move(payload)), nullptr, 0);
+}
+
+std::uint64_t Master::enqueue(std::shared_ptr<const std::string> payload, std::shared_ptr<Call> call,
+                              std::size_t index) {
+    if (closed_) throw PoolError("pool: submit after close()");
+    if (!broken_.empty()) throw PoolError(broken_);
+    if (payload->size() > kMaxMessageBytes) {
+        throw PoolError("pool: a payload of " + std::to_string(payload->size()) + " bytes is over the limit of " +
+                        std::to_string(kMaxMessageBytes) + " bytes");
     }
-}
-
-void Master::start(Worker& w) {
-    StartedWorker started = start_worker(w.slot, options);
-    w.pid = started.pid;
-    w.fd = started.fd;
-    w.reader.clear();
-    w.ready = false;
-    w.held.clear();
-    w.tasks_done = 0;
-    w.start_error.clear();
-}
-
-/// Closes the master's end and reaps the process. Returns its wait status.
-int Master::end(Worker& w, bool kill_now) {
-    if (w.pid <= 0) return 0;
-    if (kill_now) ::kill(w.pid, SIGKILL);
-    forget_master_socket(w.fd);
-    ::close(w.fd);
-    int status = reap(w.pid, kill_now ? 0 : 2000);
-    w.fd = -1;
-    w.pid = -1;
-    return status;
-}
-
-bool Master::active() const {
-    return !queue.empty() ||
-           std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return w.busy(); });
-}
-
-std::uint64_t Master::enqueue(std::string payload, const std::function<void(const Result&)>* on_result) {
-    if (closed) throw PoolError("pool: submit after close()");
-    if (!broken.empty()) throw PoolError(broken);
-    std::uint64_t id = next_id++;
-    tasks[id] = TaskState{std::move(payload), 0, on_result};
-    queue.push_back(id);
+    std::uint64_t id = next_id_++;
+    if (call) ++call->outstanding;
+    tasks_[id] = Task{std::move(payload), 0, std::move(call), index};
+    queue_.push_back(id);
     return id;
 }
 
-void Master::finish(std::uint64_t id, Result result) {
-    auto it = tasks.find(id);
-    if (it == tasks.end()) return;
-    const auto* callback = it->second.on_result;
-    result.task_id = id;
-    if (result.attempts == 0) result.attempts = it->second.attempts;
-    tasks.erase(it);
-    if (callback) {
-        (*callback)(result);
-    } else {
-        finished[id] = std::move(result);
+void Master::map_unordered(const std::vector<std::string>& payloads,
+                           const std::function<void(std::size_t, const Result&)>& on_result) {
+    auto call = std::make_shared<Call>();
+    try {
+        for (std::size_t i = 0; i < payloads.size(); ++i) {
+            enqueue(std::make_shared<const std::string>(payloads[i]), call, i);
+        }
+        while (true) {
+            while (!call->arrived.empty()) {
+                auto [index, result] = std::move(call->arrived.front());
+                call->arrived.pop_front();
+                on_result(index, result);
+            }
+            if (call->outstanding == 0) break;
+            poll_once(std::chrono::milliseconds(1000));
+        }
+    } catch (...) {
+        forget_call(call);
+        throw;
     }
 }
 
-void Master::cancel_queue(const std::string& why) {
-    while (!queue.empty()) {
-        std::uint64_t id = queue.front();
-        queue.pop_front();
-        finish(id, Result{id, Status::Cancelled, why});
+/// A call that ends early (its callback threw): its queued tasks are
+/// dropped, its running ones finish unseen.
+void Master::forget_call(const std::shared_ptr<Call>& call) {
+    call->abandoned = true;
+    call->arrived.clear();
+    auto mine = [&](std::uint64_t id) {
+        auto it = tasks_.find(id);
+        if (it == tasks_.end() || it->second.call != call) return false;
+        tasks_.erase(it);
+        --call->outstanding;
+        return true;
+    };
+    queue_.erase(std::remove_if(queue_.begin(), queue_.end(), mine), queue_.end());
+}
+
+void Master::finish(std::uint64_t id, Result result) {
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) return;
+    Task task = std::move(it->second);
+    tasks_.erase(it);
+    result.task_id = id;
+    result.attempts = task.attempts;
+    if (!task.call) {
+        finished_[id] = std::move(result);
+        return;
     }
+    --task.call->outstanding;
+    if (!task.call->abandoned) task.call->arrived.emplace_back(task.index, std::move(result));
+}
+
+void Master::cancel_queue(const std::string& why) {
+    while (!queue_.empty()) {
+        std::uint64_t id = queue_.front();
+        queue_.pop_front();
+        Result r;
+        r.status = Status::Cancelled;
+        r.value = why;
+        finish(id, std::move(r));
+    }
+}
+
+Result Master::wait_for(std::uint64_t id) {
+    while (true) {
+        auto it = finished_.find(id);
+        if (it != finished_.end()) {
+            Result r = std::move(it->second);
+            finished_.erase(it);
+            return r;
+        }
+        if (!tasks_.count(id)) throw PoolError("pool: no pending result for task " + std::to_string(id));
+        poll_once(std::chrono::milliseconds(1000));
+    }
+}
+
+bool Master::active() const {
+    return !queue_.empty() || std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.busy(); });
+}
+
+std::size_t Master::tasks_running() const {
+    return static_cast<std::size_t>(
+        std::count_if(workers_.begin(), workers_.end(), [](const Worker& w) { return w.running != 0; }));
+}
+
+std::vector<pid_t> Master::worker_pids() const {
+    std::vector<pid_t> pids;
+    for (const Worker& w : workers_) {
+        if (w.pid > 0) pids.push_back(w.pid);
+    }
+    return pids;
 }
 
 std::string Master::who(const Worker& w) const {
     return "worker " + std::to_string(w.slot) + " (pid " + std::to_string(w.pid) + ")";
 }
 
+void Master::start(Worker& w) {
+    StartedWorker started = launcher_->start(w.slot);
+    int slot = w.slot;
+    w = Worker{};
+    w.slot = slot;
+    w.pid = started.pid;
+    w.fd = started.fd;
+    w.pidfd = open_pidfd(started.pid);
+    if (started.config) {
+        w.outbox.push(Kind::Config, 0, std::move(started.config));
+        flush(w);
+    }
+}
+
 /// Idle workers get a task first. Then, once every worker is busy and
 /// there is work enough for all, each gets more, round by round, up to
 /// kMaxHeld, to start as soon as it finishes. At the tail nothing is held
-/// back behind a busy worker. (A first interrupt lets held tasks run too:
-/// they are already sent.)
+/// back behind a busy worker.
 void Master::dispatch() {
-    if (stopped || !broken.empty()) return;
-    for (Worker& w : workers) {
-        if (queue.empty()) return;
-        if (w.ready && w.pid > 0 && w.held.empty() && has_quota(w)) send(w);
+    if (stopped_ || !broken_.empty()) return;
+    auto takes = [&](const Worker& w) { return w.ready && w.fd >= 0 && !w.ending && has_quota(w); };
+    for (Worker& w : workers_) {
+        if (queue_.empty()) return;
+        if (w.held.empty() && takes(w)) send(w);
     }
-    bool all_busy = std::all_of(workers.begin(), workers.end(), [](const Worker& w) { return w.busy(); });
+    bool all_busy = std::all_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.busy(); });
     if (!all_busy) return;
     for (std::size_t depth = 1; depth < kMaxHeld; ++depth) {
-        for (Worker& w : workers) {
-            if (queue.size() < workers.size()) return;
-            if (w.held.size() == depth && has_quota(w)) send(w);
+        for (Worker& w : workers_) {
+            if (queue_.size() < workers_.size()) return;
+            if (w.held.size() == depth && takes(w)) send(w);
         }
     }
 }
 
 /// A worker that is to be replaced after max_tasks_per_worker is given no more.
 bool Master::has_quota(const Worker& w) const {
-    return options.max_tasks_per_worker == 0 || w.tasks_done + w.held.size() < options.max_tasks_per_worker;
+    return options_.max_tasks_per_worker == 0 || w.tasks_done + w.held.size() < options_.max_tasks_per_worker;
 }
 
 void Master::send(Worker& w) {
-    std::uint64_t id = queue.front();
-    TaskState& task = tasks[id];
-    std::string frame;
-    put_u64(frame, id);
-    frame += task.payload;
-    if (!send_frame(w.fd, frame)) {
-        gone(w);  // it died; the task stays queued
-        return;
-    }
-    queue.pop_front();
-    ++task.attempts;
-    if (w.held.empty()) w.started = Clock::now();
+    std::uint64_t id = queue_.front();
+    queue_.pop_front();
     w.held.push_back(id);
+    w.outbox.push(Kind::Task, id, tasks_[id].payload);
+    flush(w);
 }
 
-/// Tasks a worker held but never started go back to the queue's front,
-/// in order, with the attempt not counted.
-void Master::give_back_unstarted(Worker& w) {
-    while (w.held.size() > 1) {
-        std::uint64_t id = w.held.back();
-        w.held.pop_back();
-        --tasks[id].attempts;
-        queue.push_front(id);
-    }
+/// Writes what the socket takes now. A worker that stopped reading is not
+/// declared dead here: its end is seen by reading, after all it sent.
+void Master::flush(Worker& w) {
+    if (w.fd < 0 || w.outbox.empty()) return;
+    if (w.outbox.flush(w.fd) == Outbox::Flush::Broken) w.outbox.clear();
 }
 
-void Master::on_frame(Worker& w, const std::string& frame) {
-    if (frame.size() < 9) return;
-    auto kind = static_cast<Reply>(frame[0]);
-    std::uint64_t id = get_u64(frame, 1);
-    std::string text = frame.substr(9);
-    if (kind == Reply::StartFailed) {
-        w.start_error = std::move(text);
-        return;
-    }
-    if (kind == Reply::Ready) {
-        w.ready = true;
-        return;
-    }
-    if (!w.busy() || id != w.held.front()) return;
-    Result result{id, kind == Reply::Ok ? Status::Ok : Status::Failed, std::move(text),
-                  w.slot, w.pid, seconds_since(w.started), 0};
-    w.held.pop_front();
-    w.started = Clock::now();  // the next held task, if any, starts now
-    ++w.tasks_done;
-    start_deaths = 0;
-    finish(id, std::move(result));
-    if (options.max_tasks_per_worker > 0 && w.tasks_done >= options.max_tasks_per_worker) {
-        end(w, false);
-        restart(w);
-    }
-}
-
-void Master::on_readable(Worker& w) {
-    FrameReader::Fill fill = w.reader.fill(w.fd);
-    while (auto frame = w.reader.next()) on_frame(w, *frame);
-    if (fill == FrameReader::Fill::Closed) gone(w);
-}
-
-/// The worker's socket closed: it is dead or dying. Its task, if any,
-/// fails (or goes back to the queue for a retry), and a fresh worker
-/// takes the slot.
-void Master::gone(Worker& w) {
-    std::string name = who(w);
-    pid_t pid = w.pid;
-    int status = end(w, false);
-    if (w.busy()) {
-        give_back_unstarted(w);
-        std::uint64_t id = w.held.front();
-        w.held.clear();
-        if (tasks[id].attempts <= options.retries) {
-            queue.push_front(id);
-        } else {
-            Result r{id, Status::Crashed, name + " " + describe_exit(status), w.slot,
-                     pid, seconds_since(w.started), 0};
-            finish(id, std::move(r));
+void Master::read(Worker& w) {
+    while (w.fd >= 0) {
+        Inbox::Read got = w.inbox.read_once(w.fd);
+        Message m;
+        while (w.inbox.pop(m)) on_message(w, m);
+        if (got == Inbox::Read::Nothing) return;
+        if (got == Inbox::Read::Closed) {
+            close_socket(w);
+            begin_end(w, false);
         }
-    } else if (w.tasks_done == 0) {
-        ++start_deaths;
-        if (start_deaths > options.crash_budget) {
-            std::string why = w.start_error.empty() ? describe_exit(status) : w.start_error;
-            give_up("pool: " + std::to_string(start_deaths) +
-                    " new workers died before taking a task (last: " + why + ")");
+    }
+}
+
+void Master::on_message(Worker& w, Message& m) {
+    auto start_running = [&](std::uint64_t id) {
+        w.running = id;
+        w.started = Clock::now();
+        ++tasks_[id].attempts;
+    };
+    switch (m.kind) {
+        case Kind::StartFailed: w.start_error = std::move(m.body); return;
+        case Kind::Ready: w.ready = true; return;
+        case Kind::Started:
+            if (!w.held.empty() && w.held.front() == m.id) start_running(m.id);
             return;
-        }
+        case Kind::Ok:
+        case Kind::Failed: break;
+        default: return;
     }
-    restart(w);
-}
-
-void Master::restart(Worker& w) {
-    if (stopped || !broken.empty()) return;
-    start(w);
-}
-
-void Master::give_up(std::string why) {
-    broken = why;
-    cancel_queue("not started: " + why);
-    stop_all(true, "cancelled: " + why);
-}
-
-/// Kills (or, with kill_now false, asks to leave) every worker.
-void Master::stop_all(bool kill_now, const std::string& why_running) {
-    stopped = true;
-    for (Worker& w : workers) {
-        std::deque<std::uint64_t> held;
-        held.swap(w.held);
-        pid_t pid = w.pid;
-        end(w, kill_now);
-        for (std::uint64_t id : held) finish(id, Result{id, Status::Cancelled, why_running, w.slot, pid});
+    if (w.held.empty() || w.held.front() != m.id) return;
+    Result r;
+    r.status = m.kind == Kind::Ok ? Status::Ok : Status::Failed;
+    r.value = std::move(m.body);
+    r.worker_id = w.slot;
+    r.pid = w.pid;
+    r.seconds = w.running == m.id ? seconds_since(w.started) : 0;
+    w.held.pop_front();
+    w.running = 0;
+    ++w.tasks_done;
+    start_deaths_ = 0;
+    if (m.next != 0 && !w.held.empty() && w.held.front() == m.next) start_running(m.next);
+    finish(m.id, std::move(r));
+    if (options_.max_tasks_per_worker > 0 && w.tasks_done >= options_.max_tasks_per_worker && w.held.empty()) {
+        close_socket(w);  // it leaves on EOF; a fresh one takes the slot once it is reaped
+        begin_end(w, false);
     }
 }
 
 void Master::check_timeouts() {
-    if (options.timeout_seconds <= 0) return;
-    for (Worker& w : workers) {
-        if (!w.busy() || seconds_since(w.started) < options.timeout_seconds) continue;
-        give_back_unstarted(w);
-        std::uint64_t id = w.held.front();
-        w.held.clear();
-        Result r{id, Status::TimedOut, "", w.slot, w.pid, seconds_since(w.started), 0};
-        char text[64];
-        std::snprintf(text, sizeof text, "timed out after %g s", options.timeout_seconds);
-        r.value = text;
-        end(w, true);
-        finish(id, std::move(r));
-        restart(w);
+    if (options_.timeout_seconds <= 0) return;
+    for (Worker& w : workers_) {
+        if (w.running == 0 || w.ending || seconds_since(w.started) < options_.timeout_seconds) continue;
+        read(w);  // it may have just finished
+        if (w.running == 0 || w.ending || seconds_since(w.started) < options_.timeout_seconds) continue;
+        w.timed_out = w.running;
+        begin_end(w, true);
     }
 }
 
 void Master::check_interrupts() {
-    if (!options.interrupts || *options.interrupts == 0) return;
+    if (!options_.interrupts) return;
+    interrupts_seen_ = *options_.interrupts;
+    if (interrupts_seen_ == 0) return;
     cancel_queue("not started: interrupted");
-    if (*options.interrupts >= 2 && !stopped) stop_all(true, "interrupted");
+    if (*options_.interrupts >= 2 && !stopped_) stop_all(true, "interrupted");
 }
 
 int Master::poll_timeout_ms(std::chrono::milliseconds limit) const {
-    auto wait = limit;
-    if (options.interrupts) wait = std::min(wait, std::chrono::milliseconds(200));
-    if (options.timeout_seconds > 0) {
-        for (const Worker& w : workers) {
-            if (!w.busy()) continue;
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::duration<double>(options.timeout_seconds) - (Clock::now() - w.started));
-            wait = std::min(wait, std::max(left + std::chrono::milliseconds(1),
-                                           std::chrono::milliseconds(0)));
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(limit);
+    auto until = [&](Clock::time_point t) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now());
+        wait = std::min(wait, std::max(left + std::chrono::milliseconds(1), std::chrono::milliseconds(0)));
+    };
+    for (const Worker& w : workers_) {
+        if (w.pid <= 0) continue;
+        if (w.ending) until(w.pidfd >= 0 || launcher_->events_fd() >= 0 ? w.kill_at : Clock::now() + std::chrono::milliseconds(5));
+        if (w.running != 0 && options_.timeout_seconds > 0) {
+            until(w.started + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(options_.timeout_seconds)));
         }
     }
     return static_cast<int>(std::max<std::int64_t>(0, wait.count()));
@@ -279,45 +311,78 @@ int Master::poll_timeout_ms(std::chrono::milliseconds limit) const {
 
 bool Master::poll_once(std::chrono::milliseconds limit) {
     check_interrupts();
-    if (!broken.empty()) throw PoolError(broken);
+    if (!broken_.empty()) throw PoolError(broken_);
     dispatch();
     if (!active()) return false;
     std::vector<pollfd> fds;
-    std::vector<Worker*> owners;
-    for (Worker& w : workers) {
+    std::vector<std::pair<Worker*, bool>> owners;  // (worker, is its pidfd)
+    for (Worker& w : workers_) {
         if (w.pid <= 0) continue;
-        fds.push_back({w.fd, POLLIN, 0});
-        owners.push_back(&w);
+        if (w.fd >= 0) {
+            fds.push_back({w.fd, static_cast<short>(POLLIN | (w.outbox.empty() ? 0 : POLLOUT)), 0});
+            owners.emplace_back(&w, false);
+        }
+        if (w.pidfd >= 0) {
+            fds.push_back({w.pidfd, POLLIN, 0});
+            owners.emplace_back(&w, true);
+        }
     }
-    int n = ::poll(fds.data(), fds.size(), poll_timeout_ms(limit));
-    if (n < 0 && errno != EINTR) throw PoolError(std::string("poll: ") + std::strerror(errno));
-    for (std::size_t i = 0; n > 0 && i < fds.size(); ++i) {
-        if (fds[i].revents != 0 && owners[i]->pid > 0) on_readable(*owners[i]);
+    if (launcher_->events_fd() >= 0) fds.push_back({launcher_->events_fd(), POLLIN, 0});
+    int timeout = poll_timeout_ms(limit);
+    int n;
+    if (options_.interrupts) {
+        // The interrupt signals get through only inside ppoll, so one that
+        // comes after the counter was checked still wakes this wait at once.
+        sigset_t watched, saved;
+        sigemptyset(&watched);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&watched, sig);
+        ::pthread_sigmask(SIG_BLOCK, &watched, &saved);
+        if (*options_.interrupts != interrupts_seen_) timeout = 0;  // one came since the check
+        timespec ts{timeout / 1000, (timeout % 1000) * 1000000L};
+        n = ::ppoll(fds.data(), fds.size(), &ts, &saved);
+        int err = errno;
+        ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+        errno = err;
+    } else {
+        n = ::poll(fds.data(), fds.size(), timeout);
+    }
+    if (n < 0 && errno != EINTR) throw PoolError(std::string("pool: poll: ") + std::strerror(errno));
+    if (n > 0 && launcher_->events_fd() >= 0 && fds.back().revents) launcher_->on_events();
+    for (std::size_t i = 0; n > 0 && i < owners.size(); ++i) {
+        if (fds[i].revents == 0) continue;
+        auto [w, is_pidfd] = owners[i];
+        if (is_pidfd) {
+            ::close(w->pidfd);  // it fired: the process has ended; no need to poll it again
+            w->pidfd = -1;
+            if (!w->ending) {
+                w->ending = true;
+                w->kill_at = Clock::now() + std::chrono::seconds(2);
+            }
+        } else if (w->fd == fds[i].fd) {
+            if (fds[i].revents & POLLOUT) flush(*w);
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read(*w);
+        }
+    }
+    for (Worker& w : workers_) {
+        if (w.pid > 0 && w.ending) try_account(w);
     }
     check_timeouts();
     check_interrupts();
-    if (!broken.empty()) throw PoolError(broken);
+    if (!broken_.empty()) throw PoolError(broken_);
     dispatch();
     return active();
-}
-
-Result Master::wait_for(std::uint64_t id) {
-    while (true) {
-        auto it = finished.find(id);
-        if (it != finished.end()) {
-            Result r = std::move(it->second);
-            finished.erase(it);
-            return r;
-        }
-        if (!tasks.count(id)) throw PoolError("pool: no pending result for task " + std::to_string(id));
-        poll_once(std::chrono::milliseconds(1000));
-    }
 }
 
 void Master::join() {
     while (poll_once(std::chrono::milliseconds(1000))) {
     }
-    if (!stopped) stop_all(false, "cancelled: pool joined");
+    if (!stopped_) stop_all(false, "cancelled: pool joined");
+}
+
+void Master::terminate(const std::string& why) {
+    closed_ = true;
+    cancel_queue("not started: " + why);
+    if (!stopped_) stop_all(true, "cancelled: " + why);
 }
 
 }  // namespace pixpool::detail

@@ -1,16 +1,18 @@
 #pragma once
 /// The master side of the pool: a queue of tasks, one socket per worker, and
-/// one poll loop that dispatches, collects results and notices deaths. The
-/// master has no threads; every wait drives this loop. Pool (pool.cpp) is the
-/// public face of one Master.
+/// one poll loop that writes tasks as sockets allow, reads results whenever
+/// they come, and notices deaths. The master has no threads; every wait
+/// drives this loop. Pool (pool.cpp) forwards to one Master.
 
 #include <pixpool/pool.hpp>
 
-#include "frames.hpp"
+#include "launcher.hpp"
+#include "wire.hpp"
 
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,28 +21,6 @@ namespace pixpool::detail {
 
 using Clock = std::chrono::steady_clock;
 
-struct Worker {
-    int slot = 0;
-    pid_t pid = -1;
-    int fd = -1;
-    FrameReader reader;
-    bool ready = false;  ///< said so after its initializer; only then is it given tasks
-    /// Tasks sent to this worker, in order: the front one is running, the
-    /// ones behind it (up to kMaxHeld in all) wait in its socket, so the worker
-    /// goes on without waiting for the master to read a result and send more.
-    std::deque<std::uint64_t> held;
-    Clock::time_point started;  ///< when the front task started
-    bool busy() const { return !held.empty(); }
-    std::size_t tasks_done = 0;
-    std::string start_error;  ///< what a worker that could not start said
-};
-
-struct TaskState {
-    std::string payload;
-    int attempts = 0;
-    const std::function<void(const Result&)>* on_result = nullptr;
-};
-
 /// Tasks one busy worker may hold: the running one and the ones queued in its
 /// socket behind it. More hides the master's latency better; fewer keeps the
 /// tail balanced and loses less to a first interrupt.
@@ -48,77 +28,108 @@ constexpr std::size_t kMaxHeld = 3;
 
 class Master {
 public:
-    PoolOptions options;
-    std::vector<Worker> workers;
-    std::deque<std::uint64_t> queue;
-    std::unordered_map<std::uint64_t, TaskState> tasks;  ///< queued or running
-    std::unordered_map<std::uint64_t, Result> finished;  ///< waiting for TaskFuture::get
-    std::uint64_t next_id = 1;
-    bool closed = false;
-    bool stopped = false;    ///< workers ended (join, terminate, interrupt)
-    std::string broken;      ///< why the pool gave up, if it did
-    int start_deaths = 0;
+    explicit Master(PoolOptions options);
+    ~Master();
+    Master(const Master&) = delete;
+    Master& operator=(const Master&) = delete;
 
-    explicit Master(PoolOptions o);
+    /// One map_unordered call: its results wait here until the call hands
+    /// them to its callback, outside the poll loop.
+    struct Call {
+        std::deque<std::pair<std::size_t, Result>> arrived;
+        std::size_t outstanding = 0;
+        bool abandoned = false;  ///< its callback threw: results are dropped
+    };
 
-    void start(Worker& w);
+    std::uint64_t submit(std::string payload);
+    void map_unordered(const std::vector<std::string>& payloads,
+                       const std::function<void(std::size_t, const Result&)>& on_result);
+    Result wait_for(std::uint64_t id);
+    bool ready(std::uint64_t id) const { return finished_.count(id) > 0; }
 
-    /// Closes the master's end and reaps the process. Returns its wait status.
-    int end(Worker& w, bool kill_now);
-
-    bool active() const;
-
-    std::uint64_t enqueue(std::string payload, const std::function<void(const Result&)>* on_result);
-
-    void finish(std::uint64_t id, Result result);
-
-    void cancel_queue(const std::string& why);
-
-    std::string who(const Worker& w) const;
-
-    /// Idle workers get a task first. Then, once every worker is busy and
-    /// there is work enough for all, each gets more, round by round, up to
-    /// kMaxHeld, to start as soon as it finishes. At the tail nothing is held
-    /// back behind a busy worker. (A first interrupt lets held tasks run too:
-    /// they are already sent.)
-    void dispatch();
-
-    /// A worker that is to be replaced after max_tasks_per_worker is given no more.
-    bool has_quota(const Worker& w) const;
-
-    void send(Worker& w);
-
-    /// Tasks a worker held but never started go back to the queue's front,
-    /// in order, with the attempt not counted.
-    void give_back_unstarted(Worker& w);
-
-    void on_frame(Worker& w, const std::string& frame);
-
-    void on_readable(Worker& w);
-
-    /// The worker's socket closed: it is dead or dying. Its task, if any,
-    /// fails (or goes back to the queue for a retry), and a fresh worker
-    /// takes the slot.
-    void gone(Worker& w);
-
-    void restart(Worker& w);
-
-    void give_up(std::string why);
-
-    /// Kills (or, with kill_now false, asks to leave) every worker.
-    void stop_all(bool kill_now, const std::string& why_running);
-
-    void check_timeouts();
-
-    void check_interrupts();
-
-    int poll_timeout_ms(std::chrono::milliseconds limit) const;
+    void close() { closed_ = true; }
+    bool is_closed() const { return closed_; }
+    /// Runs the queue to its end, then ends and reaps every worker.
+    void join();
+    /// Kills every worker now; every unfinished task becomes Cancelled.
+    void terminate(const std::string& why);
+    bool stopped() const { return stopped_; }
 
     bool poll_once(std::chrono::milliseconds limit);
 
-    Result wait_for(std::uint64_t id);
+    int workers() const { return static_cast<int>(workers_.size()); }
+    std::size_t tasks_queued() const { return queue_.size(); }
+    std::size_t tasks_running() const;
+    std::vector<pid_t> worker_pids() const;
 
-    void join();
+private:
+    struct Worker {
+        int slot = 0;
+        pid_t pid = -1;
+        int fd = -1;     ///< -1 once its socket closed
+        int pidfd = -1;  ///< readable when the process ends; -1 where unsupported
+        Inbox inbox;
+        Outbox outbox;
+        bool ready = false;  ///< said so after its initializer; only then is it given tasks
+        /// Tasks sent to this worker, in order; the front one may be running.
+        std::deque<std::uint64_t> held;
+        std::uint64_t running = 0;  ///< the task it said it started, 0 if none
+        Clock::time_point started;  ///< when `running` started
+        std::uint64_t timed_out = 0;  ///< the task it was killed for
+        bool ending = false;          ///< closed or killed: waiting for its wait status
+        Clock::time_point kill_at;    ///< ending: SIGKILL if still there by then
+        std::size_t tasks_done = 0;
+        std::string start_error;  ///< what a worker that could not start said
+        bool busy() const { return !held.empty(); }
+    };
+
+    struct Task {
+        std::shared_ptr<const std::string> payload;
+        int attempts = 0;
+        std::shared_ptr<Call> call;  ///< map_unordered's, or null for a future
+        std::size_t index = 0;       ///< position in that call's payloads
+    };
+
+    PoolOptions options_;
+    std::unique_ptr<Launcher> launcher_;
+    std::vector<Worker> workers_;
+    std::deque<std::uint64_t> queue_;
+    std::unordered_map<std::uint64_t, Task> tasks_;       ///< queued or running
+    std::unordered_map<std::uint64_t, Result> finished_;  ///< waiting for TaskFuture::get
+    std::uint64_t next_id_ = 1;
+    bool closed_ = false;
+    bool stopped_ = false;  ///< workers ended (join, terminate, interrupt)
+    std::string broken_;    ///< why the pool gave up, if it did
+    std::string stop_reason_;  ///< what the tasks left at the end are told
+    int start_deaths_ = 0;
+    std::sig_atomic_t interrupts_seen_ = 0;  ///< the counter when last checked
+
+    std::uint64_t enqueue(std::shared_ptr<const std::string> payload, std::shared_ptr<Call> call, std::size_t index);
+    void finish(std::uint64_t id, Result result);
+    void cancel_queue(const std::string& why);
+    void forget_call(const std::shared_ptr<Call>& call);
+    bool active() const;
+    std::string who(const Worker& w) const;
+
+    void start(Worker& w);
+    void dispatch();
+    bool has_quota(const Worker& w) const;
+    void send(Worker& w);
+    void flush(Worker& w);
+    void read(Worker& w);
+    void on_message(Worker& w, Message& m);
+    void close_socket(Worker& w);
+    void begin_end(Worker& w, bool kill_now);
+    bool try_account(Worker& w);
+    void account(Worker& w, int status);
+    void give_back_unstarted(Worker& w);
+    void restart(Worker& w);
+    void give_up(std::string why);
+    void stop_all(bool kill_now, const std::string& why_running);
+    void reap_all();
+    void check_timeouts();
+    void check_interrupts();
+    int poll_timeout_ms(std::chrono::milliseconds limit) const;
 };
 
 }  // namespace pixpool::detail

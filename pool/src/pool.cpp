@@ -1,5 +1,6 @@
 /// Pool's public face: the verbs of pool.hpp, each a few lines over one
 /// detail::Master (master.cpp), which owns the workers and the poll loop.
+/// Futures hold the master weakly, so one that outlives its pool says so.
 
 #include <pixpool/pool.hpp>
 
@@ -31,89 +32,81 @@ int usable_cpus() {
     return n > 0 ? static_cast<int>(n) : 1;
 }
 
-struct Pool::Impl : detail::Master {
-    using Master::Master;
-};
+bool TaskFuture::valid() const { return id_ != 0 && !master_.expired(); }
 
-bool TaskFuture::ready() const { return pool_ && pool_->impl_->finished.count(id_) > 0; }
-
-Result TaskFuture::get() {
-    if (!pool_) throw PoolError("pool: get() on an empty TaskFuture");
-    Pool* pool = pool_;
-    pool_ = nullptr;
-    return pool->impl_->wait_for(id_);
+bool TaskFuture::ready() const {
+    auto master = master_.lock();
+    return master && master->ready(id_);
 }
 
-Pool::Pool(PoolOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Result TaskFuture::get() {
+    auto master = master_.lock();
+    if (!master) {
+        throw PoolError(id_ == 0 ? "pool: get() on an empty TaskFuture"
+                                 : "pool: get() on a TaskFuture whose pool was destroyed (or already taken)");
+    }
+    master_.reset();
+    return master->wait_for(id_);
+}
+
+Pool::Pool(PoolOptions options) : master_(std::make_shared<detail::Master>(std::move(options))) {}
 
 Pool::~Pool() {
-    if (!impl_->stopped) {
+    if (!master_) return;  // moved from
+    if (!master_->stopped()) {
         try {
-            impl_->closed = true;
-            impl_->join();
+            master_->close();
+            master_->join();
         } catch (...) {
         }
     }
-    if (!impl_->stopped) impl_->stop_all(true, "cancelled: pool destroyed");
+    if (!master_->stopped()) master_->terminate("pool destroyed");
+}
+
+Pool::Pool(Pool&&) noexcept = default;
+
+Pool& Pool::operator=(Pool&& other) noexcept {
+    if (this != &other) {
+        Pool old(std::move(*this));  // ends this pool's workers
+        master_ = std::move(other.master_);
+    }
+    return *this;
+}
+
+detail::Master& Pool::master() const {
+    if (!master_) throw PoolError("pool: used after being moved from");
+    return *master_;
 }
 
 TaskFuture Pool::submit(std::string payload) {
-    return TaskFuture(this, impl_->enqueue(std::move(payload), nullptr));
+    std::uint64_t id = master().submit(std::move(payload));
+    return TaskFuture(master_, id);
 }
 
 std::vector<Result> Pool::map(const std::vector<std::string>& payloads) {
-    std::vector<TaskFuture> futures;
-    futures.reserve(payloads.size());
-    for (const auto& p : payloads) futures.push_back(submit(p));
-    std::vector<Result> results;
-    results.reserve(payloads.size());
-    for (auto& f : futures) results.push_back(f.get());
+    std::vector<Result> results(payloads.size());
+    master().map_unordered(payloads, [&](std::size_t index, const Result& r) { results[index] = r; });
     return results;
 }
 
 void Pool::map_unordered(const std::vector<std::string>& payloads,
                          const std::function<void(std::size_t, const Result&)>& on_result) {
-    std::size_t remaining = payloads.size();
-    std::uint64_t first_id = impl_->next_id;  // ids are handed out consecutively below
-    std::function<void(const Result&)> deliver = [&](const Result& r) {
-        --remaining;
-        on_result(static_cast<std::size_t>(r.task_id - first_id), r);
-    };
-    for (const auto& p : payloads) impl_->enqueue(p, &deliver);
-    while (remaining > 0 && impl_->poll_once(std::chrono::milliseconds(1000))) {
-    }
+    master().map_unordered(payloads, on_result);
 }
 
-void Pool::close() { impl_->closed = true; }
+void Pool::close() { master().close(); }
 
 void Pool::join() {
-    if (!impl_->closed) throw PoolError("pool: join() before close()");
-    impl_->join();
+    if (!master().is_closed()) throw PoolError("pool: join() before close()");
+    master().join();
 }
 
-void Pool::terminate() {
-    impl_->closed = true;
-    impl_->cancel_queue("not started: pool terminated");
-    if (!impl_->stopped) impl_->stop_all(true, "cancelled: pool terminated");
-}
+void Pool::terminate() { master().terminate("pool terminated"); }
 
-int Pool::workers() const { return static_cast<int>(impl_->workers.size()); }
-
-std::size_t Pool::tasks_queued() const { return impl_->queue.size(); }
-
-std::size_t Pool::tasks_running() const {
-    return static_cast<std::size_t>(std::count_if(impl_->workers.begin(), impl_->workers.end(),
-                                                  [](const detail::Worker& w) { return w.busy(); }));
-}
-
-std::vector<pid_t> Pool::worker_pids() const {
-    std::vector<pid_t> pids;
-    for (const auto& w : impl_->workers) {
-        if (w.pid > 0) pids.push_back(w.pid);
-    }
-    return pids;
-}
-
-bool Pool::poll_once(std::chrono::milliseconds timeout) { return impl_->poll_once(timeout); }
+int Pool::workers() const { return master().workers(); }
+std::size_t Pool::tasks_queued() const { return master().tasks_queued(); }
+std::size_t Pool::tasks_running() const { return master().tasks_running(); }
+std::vector<pid_t> Pool::worker_pids() const { return master().worker_pids(); }
+bool Pool::poll_once(std::chrono::milliseconds timeout) { return master().poll_once(timeout); }
 
 }  // namespace pixpool

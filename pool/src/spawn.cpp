@@ -1,16 +1,18 @@
-/// StartMethod::Spawn: workers are this same executable, started afresh with
-/// posix_spawn, so a host that already runs threads never forks a copy of
-/// itself mid-lock. The spawned process finds out what it is from one
-/// environment variable, PIXPOOL_SPAWNED_WORKER="NAME:SLOT:MASTER_PID:FD:MAX_MEMORY",
-/// reads its config as the first frame on FD, and serves tasks.
+/// StartMethod::Spawn, and the spawned fork server: workers are this same
+/// executable, started afresh with posix_spawn, so a host that already runs
+/// threads never forks a copy of itself mid-lock. The new process finds out
+/// what it is from PIXPOOL_SPAWNED_WORKER="ROLE:SLOT:PARENT:FD:MAX_MEMORY:INHERIT_FDS:NAME",
+/// reads the pool's spawn_config as its first message on FD, and serves.
 
-#include "frames.hpp"
+#include "spawn.hpp"
+
+#include "fork_server.hpp"
+#include "launcher.hpp"
+#include "wire.hpp"
 #include "worker_process.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,6 +41,64 @@ std::string this_executable() {
     return std::string(path, static_cast<std::size_t>(n));
 }
 
+struct SpawnedAs {
+    detail::SpawnRole role = detail::SpawnRole::Worker;
+    int slot = 0;
+    pid_t parent = 0;
+    int fd = -1;
+    std::size_t max_memory = 0;
+    std::vector<int> inherit;
+    std::string name;
+};
+
+SpawnedAs parse(const char* value) {
+    SpawnedAs as;
+    std::istringstream fields(value);
+    std::string role, slot, parent, fd, memory, inherit;
+    std::getline(fields, role, ':');
+    std::getline(fields, slot, ':');
+    std::getline(fields, parent, ':');
+    std::getline(fields, fd, ':');
+    std::getline(fields, memory, ':');
+    std::getline(fields, inherit, ':');
+    std::getline(fields, as.name);
+    as.role = role == "server" ? detail::SpawnRole::ForkServer : detail::SpawnRole::Worker;
+    as.slot = std::atoi(slot.c_str());
+    as.parent = std::atoi(parent.c_str());
+    as.fd = std::atoi(fd.c_str());
+    as.max_memory = std::strtoull(memory.c_str(), nullptr, 10);
+    std::istringstream fds(inherit);
+    for (std::string f; std::getline(fds, f, ',');) {
+        if (!f.empty()) as.inherit.push_back(std::atoi(f.c_str()));
+    }
+    return as;
+}
+
+std::string receive_config(int fd) {
+    detail::Inbox inbox;
+    detail::Message m;
+    while (!inbox.pop(m)) {
+        if (inbox.read_once(fd) == detail::Inbox::Read::Closed) ::_exit(0);
+    }
+    return m.body;
+}
+
+/// A program that uses Spawn but forgot run_if_spawned_worker() runs its
+/// whole main() in every worker; when it leaves, this says what is missing
+/// instead of letting the pool report only that its workers keep dying.
+struct ForgottenCallCheck {
+    ForgottenCallCheck() {
+        if (std::getenv(kEnvName)) std::atexit(&ForgottenCallCheck::at_exit);
+    }
+    static void at_exit() {
+        const char* value = std::getenv(kEnvName);
+        if (!value) return;
+        detail::send_message(parse(value).fd, detail::Kind::StartFailed, 0,
+                             "spawned worker: this program's main() never called "
+                             "pixpool::run_if_spawned_worker(), which a Spawn or ForkServer pool needs first thing in main()");
+    }
+} forgotten_call_check;
+
 }  // namespace
 
 void register_spawned_worker(const std::string& name, SpawnedWorker make) {
@@ -48,42 +108,55 @@ void register_spawned_worker(const std::string& name, SpawnedWorker make) {
 void run_if_spawned_worker() {
     const char* value = std::getenv(kEnvName);
     if (!value) return;
-    std::string name, slot, master, fd, memory;
-    std::istringstream fields(value);
-    std::getline(fields, name, ':');
-    std::getline(fields, slot, ':');
-    std::getline(fields, master, ':');
-    std::getline(fields, fd, ':');
-    std::getline(fields, memory, ':');
+    SpawnedAs as = parse(value);
     ::unsetenv(kEnvName);  // the worker's own children are not workers
-    int socket = std::atoi(fd.c_str());
-    pid_t master_pid = std::atoi(master.c_str());
-    detail::set_up_worker_signals(master_pid);
-    detail::limit_worker_memory(std::strtoull(memory.c_str(), nullptr, 10));
-    detail::serve(socket, master_pid, [&]() -> Handler {
-        auto it = spawned_workers().find(name);
-        if (it == spawned_workers().end()) throw PoolError("no spawned worker registered as '" + name + "'");
-        std::optional<std::string> config = detail::receive_frame(socket);
-        if (!config) ::_exit(0);
-        return it->second(*config, std::atoi(slot.c_str()));
+    detail::become_worker(as.fd, as.parent, as.inherit);
+    if (as.role == detail::SpawnRole::ForkServer) {
+        std::string config = detail::receive_config_packets(as.fd);
+        detail::serve_fork_requests(as.fd, as.parent, as.inherit, as.max_memory, [&](int slot) {
+            return detail::make_spawned_handler(as.name, config, slot);
+        });
+    }
+    detail::limit_worker_memory(as.max_memory);
+    detail::serve(as.fd, as.parent, [&]() -> Handler {
+        std::string config = receive_config(as.fd);
+        return detail::make_spawned_handler(as.name, config, as.slot);
     });
 }
 
 namespace detail {
 
-StartedWorker spawn_worker(int slot, const PoolOptions& options) {
-    if (!spawned_workers().count(options.spawn_worker)) {
+bool spawned_worker_known(const std::string& name) { return spawned_workers().count(name) > 0; }
+
+Handler make_spawned_handler(const std::string& name, const std::string& config, int slot) {
+    auto it = spawned_workers().find(name);
+    if (it == spawned_workers().end()) throw PoolError("no spawned worker registered as '" + name + "'");
+    return it->second(config, slot);
+}
+
+pid_t spawn_self(SpawnRole role, int slot, int fd, const PoolOptions& options) {
+    if (!spawned_worker_known(options.spawn_worker)) {
         throw PoolError("spawn: no worker registered as '" + options.spawn_worker + "'");
     }
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-        throw PoolError(std::string("cannot create a worker socket: ") + std::strerror(errno));
+    // The child gets `fd` and each inherited descriptor through dup2, which
+    // clears close-on-exec in the child only: `fd` at a number of its own,
+    // each inherited one at its own number by way of a spare one.
+    int child_fd = 1000;
+    std::string inherit;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    for (std::size_t i = 0; i < options.inherit_fds.size(); ++i) {
+        int spare = 1001 + static_cast<int>(i);
+        posix_spawn_file_actions_adddup2(&actions, options.inherit_fds[i], spare);
+        posix_spawn_file_actions_adddup2(&actions, spare, options.inherit_fds[i]);
+        posix_spawn_file_actions_addclose(&actions, spare);
+        inherit += (i ? "," : "") + std::to_string(options.inherit_fds[i]);
     }
-    // dup2 onto a different number clears close-on-exec in the child only.
-    int child_fd = fds[1] == 100 ? 101 : 100;
-    std::string env_entry = std::string(kEnvName) + "=" + options.spawn_worker + ":" + std::to_string(slot) + ":" +
-                            std::to_string(::getpid()) + ":" + std::to_string(child_fd) + ":" +
-                            std::to_string(options.max_memory_bytes);
+    posix_spawn_file_actions_adddup2(&actions, fd, child_fd);
+    std::string env_entry = std::string(kEnvName) + "=" + (role == SpawnRole::ForkServer ? "server" : "worker") +
+                            ":" + std::to_string(slot) + ":" + std::to_string(::getpid()) + ":" +
+                            std::to_string(child_fd) + ":" + std::to_string(options.max_memory_bytes) + ":" +
+                            inherit + ":" + options.spawn_worker;
     std::vector<char*> env;
     for (char** e = environ; *e; ++e) {
         if (std::strncmp(*e, kEnvName, std::strlen(kEnvName)) != 0) env.push_back(*e);
@@ -92,10 +165,6 @@ StartedWorker spawn_worker(int slot, const PoolOptions& options) {
     env.push_back(nullptr);
     std::string exe = this_executable();
     std::vector<char*> argv = {exe.data(), nullptr};
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], child_fd);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     sigset_t none, all;
@@ -108,15 +177,44 @@ StartedWorker spawn_worker(int slot, const PoolOptions& options) {
     int err = ::posix_spawn(&pid, exe.c_str(), &actions, &attributes, argv.data(), env.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
-    ::close(fds[1]);
-    if (err != 0) {
-        ::close(fds[0]);
-        throw PoolError("cannot spawn a worker (" + exe + "): " + std::strerror(err));
+    if (err != 0) throw PoolError("pool: cannot spawn " + exe + ": " + std::strerror(err));
+    return pid;
+}
+
+namespace {
+
+class SpawnLauncher : public Launcher {
+public:
+    explicit SpawnLauncher(const PoolOptions& options) : options_(options) {}
+
+    StartedWorker start(int slot) override {
+        int fds[2];
+        worker_socketpair(fds);
+        pid_t pid;
+        try {
+            pid = spawn_self(SpawnRole::Worker, slot, fds[1], options_);
+        } catch (...) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            throw;
+        }
+        ::close(fds[1]);
+        return {pid, fds[0], std::make_shared<const std::string>(options_.spawn_config)};
     }
-    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-    remember_master_socket(fds[0]);
-    send_frame(fds[0], options.spawn_config);  // a worker that died already shows up as EOF
-    return {pid, fds[0]};
+
+    std::optional<int> ended(pid_t pid) override { return try_wait(pid); }
+
+private:
+    const PoolOptions& options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Launcher> make_spawn_launcher(const PoolOptions& options) {
+    if (!spawned_worker_known(options.spawn_worker)) {
+        throw PoolError("spawn: no worker registered as '" + options.spawn_worker + "'");
+    }
+    return std::make_unique<SpawnLauncher>(options);
 }
 
 }  // namespace detail

@@ -1,6 +1,7 @@
 #pragma once
-/// One worker process: how it is started (fork + socketpair), what it runs
-/// (the worker loop), and how its end is described to a human.
+/// One worker process from the inside: how a new child makes itself clean
+/// (after reproc and ninja), the loop it runs (after CPython's worker()), and
+/// how its end is told to a human and to code.
 
 #include <pixpool/pool.hpp>
 
@@ -12,46 +13,42 @@
 
 namespace pixpool::detail {
 
-/// What a worker sends back, first byte of every frame it writes.
-enum class Reply : char { Ok = 0, Failed = 1, StartFailed = 2, Ready = 3 };
+/// Every signal blocked in the calling thread for its lifetime, so that no
+/// handler of the host runs in a child between fork() and its own setup.
+class SignalsBlocked {
+public:
+    SignalsBlocked();
+    ~SignalsBlocked();
+    SignalsBlocked(const SignalsBlocked&) = delete;
+    SignalsBlocked& operator=(const SignalsBlocked&) = delete;
 
-struct StartedWorker {
-    pid_t pid = -1;
-    int fd = -1;  ///< the master's end of the socket, non-blocking, close-on-exec
+private:
+    sigset_t saved_;
 };
 
-/// The worker loop, shared by both start methods: `start` runs once (the
-/// initializer, or building a spawned worker's handler) and returns the
-/// handler; then tasks are served until the master closes the socket.
-[[noreturn]] void serve(int fd, pid_t master, const std::function<Handler()>& start);
+/// In a new child: every handler back to its default, SIGINT ignored
+/// (Ctrl-C reaches the whole process group; the master decides), nothing
+/// blocked, death with `parent` (PR_SET_PDEATHSIG), and every descriptor
+/// closed but 0, 1, 2, `fd` and `keep`.
+void become_worker(int fd, pid_t parent, const std::vector<int>& keep);
 
-/// SIGINT ignored (Ctrl-C reaches the whole process group; the master
-/// decides), other signals default, nothing blocked, death with the master.
-void set_up_worker_signals(pid_t master);
+/// Closes every descriptor from 3 up except those in `keep` (close_range).
+void close_descriptors_except(std::vector<int> keep);
 
 /// Caps the worker's memory (RLIMIT_DATA); 0 leaves it alone.
 void limit_worker_memory(std::size_t bytes);
 
-/// Spawns one worker for `slot` (StartMethod::Spawn); see spawn.cpp.
-StartedWorker spawn_worker(int slot, const PoolOptions& options);
+/// The worker loop, shared by every start method: `start` runs once (the
+/// initializer, or building a spawned worker's handler) and returns the
+/// handler; then tasks are served until the master closes the socket.
+[[noreturn]] void serve(int fd, pid_t parent, const std::function<Handler()>& start);
 
-/// Starts one worker for `slot` by the pool's start method. The child never returns: it runs the
-/// initializer, then the worker loop, and leaves with _exit. Throws
-/// PoolError when socketpair or fork fails.
-StartedWorker start_worker(int slot, const PoolOptions& options);
+/// Threads of this process (/proc/self/task), or 0 if that cannot be read.
+int count_threads();
 
-/// Closes, in a freshly forked child, every master-side socket of every pool
-/// of this process, so a worker's EOF is seen as soon as the master closes.
-void forget_master_sockets_in_child();
-void remember_master_socket(int fd);
-void forget_master_socket(int fd);  ///< call before close() in the master
-
-/// "exited with status 3", "killed by SIGSEGV (Segmentation fault)" from a
-/// waitpid status.
+/// "exited with status 3", "killed by SIGSEGV (Segmentation fault)".
 std::string describe_exit(int wait_status);
-
-/// waitpid that retries on EINTR; returns the wait status. Waits at most
-/// `grace_ms` for the child to leave by itself, then sends SIGKILL.
-int reap(pid_t pid, int grace_ms);
+/// Python's exitcode: the status, or minus the signal.
+int exit_code(int wait_status);
 
 }  // namespace pixpool::detail

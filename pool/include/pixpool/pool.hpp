@@ -1,21 +1,23 @@
 #pragma once
-/// pixpool::Pool: a pool of forked worker processes that run one handler on
+/// pixpool::Pool: a pool of worker processes that run one handler on
 /// byte-string tasks, in the spirit of Python's multiprocessing.Pool.
-///
-/// The master stays single-threaded: one poll loop over one socket per worker.
-/// Nothing here knows about images; a task is an id and some bytes, a result
-/// is the id, a status, some bytes (the value or the error text), the worker
-/// that ran it and how long it took.
 ///
 ///   pixpool::PoolOptions options;
 ///   options.handler = [](const std::string& payload) { return payload + "!"; };
-///   pixpool::Pool pool(options);              // forks the workers now
+///   pixpool::Pool pool(options);              // starts the workers now
 ///   auto results = pool.map({"a", "b", "c"}); // in input order
 ///
-/// The master always knows which task each worker holds: when a worker dies
-/// (a crash, a kill, out of memory) or runs past the timeout, only that task
-/// fails (status Crashed or TimedOut), a fresh worker takes its place and the
-/// pool goes on. Destroying a pool shuts it down and reaps every child.
+/// The master stays single-threaded: one poll loop over one non-blocking
+/// socket per worker; waiting for a result drives it. Tasks and results of
+/// any size up to kMaxMessageBytes flow both ways at once, so a big payload
+/// never waits on a big result.
+///
+/// The master always knows which task each worker holds, and reads all a
+/// worker sent before calling it dead: a worker that dies (a crash, a kill,
+/// out of memory) or runs past the timeout costs exactly its running task
+/// (Crashed or TimedOut, retried `retries` times on a fresh worker), a fresh
+/// worker takes its place and the pool goes on. Destroying a pool shuts it
+/// down and reaps every child.
 
 #include <sys/types.h>
 
@@ -29,6 +31,10 @@
 #include <vector>
 
 namespace pixpool {
+
+/// The largest payload or result (1 GiB). A bigger payload is refused by
+/// submit(); a bigger result fails its task with an error saying so.
+constexpr std::size_t kMaxMessageBytes = std::size_t{1} << 30;
 
 enum class Status {
     Ok,        ///< the handler returned; `value` is what it returned
@@ -46,8 +52,11 @@ struct Result {
     std::string value;       ///< the handler's return value, or the error text
     int worker_id = -1;      ///< which worker slot ran it (0..workers-1), -1 if none
     pid_t pid = 0;           ///< that worker's pid, 0 if none
-    double seconds = 0;      ///< time from dispatch to result, as the master saw it
-    int attempts = 0;        ///< how many workers were given this task
+    double seconds = 0;      ///< time from start to result, as the master saw it
+    int attempts = 0;        ///< how many workers started this task
+    /// Crashed or TimedOut: how the worker ended, as Python's exitcode:
+    /// the exit status, or minus the signal that killed it. 0 otherwise.
+    int exit_code = 0;
 
     bool ok() const { return status == Status::Ok; }
 };
@@ -56,27 +65,33 @@ struct Result {
 /// (the exception's what() becomes the error text).
 using Handler = std::function<std::string(const std::string& payload)>;
 
-/// Runs once in each worker right after it is forked, before any task.
+/// Runs once in each worker after it starts, before any task.
 /// Throwing makes that worker exit; see PoolOptions::crash_budget.
 using Initializer = std::function<void(int worker_id)>;
 
-/// How workers are started (after Python's start methods).
+/// How workers are started (Python's three start methods).
 enum class StartMethod {
-    /// fork() the calling process: fastest, and the handler may be any
-    /// callable. Only safe from a process that has started no thread (a
-    /// thread holding a lock at the fork leaves it locked in the child
-    /// forever). The pixpool CLI uses this.
+    /// fork() the calling process for every worker: fastest, and the handler
+    /// may be any callable. Refused (PoolError) in a process that runs
+    /// threads, because a thread holding a lock at the fork leaves it locked
+    /// in the child forever; that includes replacement workers forked after
+    /// the host started threads. The pixpool CLI uses this.
     Fork,
-    /// posix_spawn() this same executable afresh. Safe in a host that already
-    /// runs threads (OpenCV's pool, async loggers, a GUI). The executable must
-    /// call run_if_spawned_worker() first thing in main(), and the handler is
-    /// one registered by name with register_spawned_worker().
+    /// posix_spawn() this same executable for every worker. Safe in any host.
+    /// The executable calls run_if_spawned_worker() first thing in main(),
+    /// and the handler is one registered by name (register_spawned_worker).
     Spawn,
+    /// One small server process per pool forks every worker, including
+    /// replacements. The server is forked from the host when the pool is
+    /// created in a host without threads (any handler callable works), and
+    /// spawned like Spawn otherwise (then the handler is the registered
+    /// one). Safe in any host, and a replacement costs a fork, not an exec.
+    ForkServer,
 };
 
 struct PoolOptions {
-    Handler handler;                    ///< required for Fork
-    Initializer initializer;            ///< optional
+    Handler handler;                    ///< the task handler (Fork, and a forked ForkServer)
+    Initializer initializer;            ///< optional, same start methods as `handler`
     int workers = 0;                    ///< 0: the CPUs this process may use
     std::size_t max_tasks_per_worker = 0;  ///< 0: no limit; else a worker is replaced after this many
     double timeout_seconds = 0;         ///< 0: none; else a task running longer is killed
@@ -89,43 +104,52 @@ struct PoolOptions {
     /// How many workers may die before taking any task (e.g. an initializer
     /// that throws) before the pool gives up with PoolError. 0: 2 * workers + 2.
     int crash_budget = 0;
-    /// Optional: a counter that a SIGINT/SIGTERM handler increments. At 1 the
-    /// pool stops dispatching (queued tasks become Cancelled) and lets running
-    /// tasks finish; at 2 or more it kills the workers at once.
+    /// Optional: a counter that a SIGINT/SIGTERM/SIGHUP/SIGQUIT handler
+    /// increments. At 1 the pool stops dispatching (queued tasks become
+    /// Cancelled) and lets running tasks finish; at 2 or more it kills the
+    /// workers at once. Those signals wake the poll loop at once: they are
+    /// blocked while it checks the counter and let through only inside ppoll.
     const volatile std::sig_atomic_t* interrupts = nullptr;
+    /// Descriptors of the host that stay open in workers, at the same
+    /// numbers. Every other descriptor but 0, 1 and 2 is closed in a worker.
+    std::vector<int> inherit_fds;
 
     StartMethod start_method = StartMethod::Fork;
-    std::string spawn_worker;  ///< Spawn: the registered name; handler and initializer are not used
-    std::string spawn_config;  ///< Spawn: bytes handed to that worker's factory
+    std::string spawn_worker;  ///< Spawn, spawned ForkServer: the registered name
+    std::string spawn_config;  ///< ...and the bytes handed to that worker's factory
 };
 
 /// Spawn: builds a worker's handler from the pool's spawn_config, once, in
 /// the spawned worker. Throwing counts as the worker failing to start.
 using SpawnedWorker = std::function<Handler(const std::string& config, int worker_id)>;
 
-/// Spawn: makes `name` known. Register in every process of the program
-/// (before run_if_spawned_worker() and before creating a Spawn pool).
+/// Spawn, ForkServer: makes `name` known. Register in every process of the
+/// program (before run_if_spawned_worker() and before creating the pool).
 void register_spawned_worker(const std::string& name, SpawnedWorker make);
 
-/// Spawn: call first thing in main(). In a process spawned as a worker it
-/// serves tasks and never returns; anywhere else it returns at once.
+/// Spawn, ForkServer: call first thing in main(). In a process spawned as a
+/// worker or a fork server it serves and never returns; anywhere else it
+/// returns at once.
 void run_if_spawned_worker();
 
 /// A problem with the pool itself (cannot fork, every new worker dies at
-/// start, misuse such as submitting after close()).
+/// start, misuse such as submitting after close(), a destroyed pool).
 class PoolError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
 
-class Pool;
+namespace detail {
+class Master;
+}
 
 /// The result of one submitted task. The master has no threads, so waiting
-/// for a result drives the pool's poll loop until that result is in.
+/// for a result drives the pool's poll loop until that result is in. A future
+/// whose pool was destroyed is no longer valid(), and get() throws PoolError.
 class [[nodiscard]] TaskFuture {
 public:
     TaskFuture() = default;
-    bool valid() const { return pool_ != nullptr; }
+    bool valid() const;
     bool ready() const;
     /// Waits (driving the pool) and returns the result; callable once.
     Result get();
@@ -133,8 +157,8 @@ public:
 
 private:
     friend class Pool;
-    TaskFuture(Pool* pool, std::uint64_t id) : pool_(pool), id_(id) {}
-    Pool* pool_ = nullptr;
+    TaskFuture(std::weak_ptr<detail::Master> master, std::uint64_t id) : master_(std::move(master)), id_(id) {}
+    std::weak_ptr<detail::Master> master_;
     std::uint64_t id_ = 0;
 };
 
@@ -143,11 +167,13 @@ int usable_cpus();
 
 class Pool {
 public:
-    /// Forks the workers. Call before the process starts any thread.
+    /// Starts the workers.
     explicit Pool(PoolOptions options);
     /// Same as close() then join() if the pool is still open, else reaps
     /// whatever is left. Never leaves a child behind.
     ~Pool();
+    Pool(Pool&&) noexcept;
+    Pool& operator=(Pool&&) noexcept;
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
 
@@ -160,7 +186,10 @@ public:
     /// Runs every payload, calling `on_result(index, result)` as each result
     /// arrives, in completion order (multiprocessing's imap_unordered);
     /// `index` is the payload's position in `payloads`. Every payload gets
-    /// exactly one call, even when cancelled by an interrupt.
+    /// exactly one call, even when cancelled by an interrupt. If on_result
+    /// throws, this call's queued tasks are dropped, its running ones are
+    /// let finish unseen, and the exception reaches the caller; the pool
+    /// stays usable.
     void map_unordered(const std::vector<std::string>& payloads,
                        const std::function<void(std::size_t index, const Result&)>& on_result);
 
@@ -183,9 +212,8 @@ public:
     bool poll_once(std::chrono::milliseconds timeout);
 
 private:
-    friend class TaskFuture;
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    detail::Master& master() const;
+    std::shared_ptr<detail::Master> master_;
 };
 
 }  // namespace pixpool

@@ -1,0 +1,284 @@
+/// StartMethod::ForkServer (see fork_server.hpp): the server's loop, and the
+/// master's side of it as a Launcher.
+
+#include "fork_server.hpp"
+
+#include "launcher.hpp"
+#include "spawn.hpp"
+#include "worker_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+namespace pixpool::detail {
+
+namespace {
+
+/// One record on the control socket, each way.
+struct Control {
+    enum Type : std::int32_t { Fork = 1, Forked = 2, Exited = 3, ForkFailed = 4 } type;
+    std::int32_t slot = 0;
+    std::int32_t pid = 0;
+    std::int32_t status = 0;  ///< Exited: the wait status; ForkFailed: errno
+};
+
+bool send_control(int control, const Control& c, int fd_to_pass = -1) {
+    iovec part{const_cast<Control*>(&c), sizeof c};
+    msghdr message{};
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))];
+    if (fd_to_pass >= 0) {
+        message.msg_control = space;
+        message.msg_controllen = sizeof space;
+        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(header), &fd_to_pass, sizeof(int));
+    }
+    while (true) {
+        if (::sendmsg(control, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof c)) return true;
+        if (errno != EINTR) return false;
+    }
+}
+
+/// 1: a record (and maybe a descriptor), 0: nothing now, -1: closed.
+int receive_control(int control, Control& c, int* fd_passed, int flags) {
+    iovec part{&c, sizeof c};
+    msghdr message{};
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))];
+    message.msg_control = space;
+    message.msg_controllen = sizeof space;
+    ssize_t n;
+    do {
+        n = ::recvmsg(control, &message, flags | MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    if (n != static_cast<ssize_t>(sizeof c)) return -1;
+    if (fd_passed) *fd_passed = -1;
+    for (cmsghdr* h = CMSG_FIRSTHDR(&message); h; h = CMSG_NXTHDR(&message, h)) {
+        if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && fd_passed) {
+            std::memcpy(fd_passed, CMSG_DATA(h), sizeof(int));
+        }
+    }
+    return 1;
+}
+
+void report_exits(int control) {
+    int status = 0;
+    pid_t pid;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        send_control(control, Control{Control::Exited, 0, pid, status});
+    }
+}
+
+}  // namespace
+
+void serve_fork_requests(int control, pid_t master, const std::vector<int>& inherit, std::size_t max_memory,
+                         const std::function<Handler(int slot)>& make_handler) {
+    // The server is ours alone: SIGCHLD goes to a signalfd, never to a handler.
+    sigset_t child;
+    sigemptyset(&child);
+    sigaddset(&child, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &child, nullptr);
+    int children = ::signalfd(-1, &child, SFD_CLOEXEC | SFD_NONBLOCK);
+    pid_t self = ::getpid();
+    while (true) {
+        pollfd fds[2] = {{control, POLLIN, 0}, {children, POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0 && errno != EINTR) ::_exit(1);
+        if (fds[1].revents) {
+            signalfd_siginfo info;
+            while (::read(children, &info, sizeof info) > 0) {
+            }
+            report_exits(control);
+        }
+        if (!fds[0].revents) continue;
+        Control request{};
+        int worker_fd = -1;
+        int got = receive_control(control, request, &worker_fd, 0);
+        if (got < 0 || ::getppid() != master) ::_exit(0);  // the master is gone; PDEATHSIG takes the workers
+        if (got == 0 || request.type != Control::Fork || worker_fd < 0) continue;
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            become_worker(worker_fd, self, inherit);
+            serve(worker_fd, self, [&]() {
+                limit_worker_memory(max_memory);
+                return make_handler(request.slot);
+            });
+        }
+        int err = errno;
+        ::close(worker_fd);
+        send_control(control, pid > 0 ? Control{Control::Forked, request.slot, pid, 0}
+                                       : Control{Control::ForkFailed, request.slot, 0, err});
+    }
+}
+
+void send_config_packets(int control, const std::string& config) {
+    constexpr std::size_t kPacket = 32 * 1024;
+    for (std::size_t at = 0;; at += kPacket) {
+        std::size_t size = at < config.size() ? std::min(kPacket, config.size() - at) : 0;
+        while (::send(control, config.data() + std::min(at, config.size()), size, MSG_NOSIGNAL) < 0) {
+            if (errno != EINTR) return;  // the server died; the first fork request finds out
+        }
+        if (size == 0) return;  // an empty packet ends the config
+    }
+}
+
+std::string receive_config_packets(int control) {
+    std::string config;
+    std::vector<char> packet(32 * 1024);
+    while (true) {
+        ssize_t n = ::recv(control, packet.data(), packet.size(), 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) ::_exit(0);
+        if (n == 0) return config;
+        config.append(packet.data(), static_cast<std::size_t>(n));
+    }
+}
+
+namespace {
+
+class ForkServerLauncher : public Launcher {
+public:
+    explicit ForkServerLauncher(const PoolOptions& options) {
+        int fds[2];
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
+            throw PoolError(std::string("pool: cannot create the fork server's socket: ") + std::strerror(errno));
+        }
+        int threads = count_threads();
+        bool forked = threads <= 1;
+        if (!forked && options.spawn_worker.empty()) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            throw PoolError("pool: a ForkServer pool created in a process that runs " + std::to_string(threads) +
+                            " threads spawns its server, so its handler must be registered by name: set "
+                            "PoolOptions::spawn_worker (see register_spawned_worker), or create the pool "
+                            "before the host starts threads");
+        }
+        try {
+            server_ = forked ? fork_server(fds[1], options) : spawn_self(SpawnRole::ForkServer, 0, fds[1], options);
+        } catch (...) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            throw;
+        }
+        ::close(fds[1]);
+        control_ = fds[0];
+        if (!forked) send_config_packets(control_, options.spawn_config);
+        ::fcntl(control_, F_SETFL, ::fcntl(control_, F_GETFL) | O_NONBLOCK);
+    }
+
+    ~ForkServerLauncher() override {
+        ::close(control_);  // the server leaves, and PR_SET_PDEATHSIG takes any worker left
+        if (try_wait(server_)) return;
+        for (int waited = 0; waited < 2000; waited += 5) {
+            ::usleep(5000);
+            if (try_wait(server_)) return;
+        }
+        ::kill(server_, SIGKILL);
+        ::waitpid(server_, nullptr, 0);
+    }
+
+    StartedWorker start(int slot) override {
+        int fds[2];
+        worker_socketpair(fds);
+        bool sent = send_control(control_, Control{Control::Fork, slot, 0, 0}, fds[1]);
+        ::close(fds[1]);
+        if (!sent) {
+            ::close(fds[0]);
+            throw PoolError("pool: the fork server is gone: " + server_end());
+        }
+        // The server answers at once (one fork); exit reports may come first.
+        for (int waited = 0; waited < 10000;) {
+            Control reply{};
+            int got = receive_control(control_, reply, nullptr, 0);
+            if (got < 0) break;
+            if (got == 0) {
+                pollfd p{control_, POLLIN, 0};
+                ::poll(&p, 1, 100);
+                waited += 100;
+                continue;
+            }
+            if (reply.type == Control::Exited) {
+                exits_[reply.pid] = reply.status;
+            } else if (reply.type == Control::Forked) {
+                return {reply.pid, fds[0], nullptr};
+            } else if (reply.type == Control::ForkFailed) {
+                ::close(fds[0]);
+                throw PoolError(std::string("pool: the fork server cannot fork a worker: ") + std::strerror(reply.status));
+            }
+        }
+        ::close(fds[0]);
+        throw PoolError("pool: the fork server does not answer: " + server_end());
+    }
+
+    std::optional<int> ended(pid_t pid) override {
+        on_events();
+        auto it = exits_.find(pid);
+        if (it == exits_.end()) return std::nullopt;
+        int status = it->second;
+        exits_.erase(it);
+        return status;
+    }
+
+    int events_fd() const override { return control_; }
+
+    void on_events() override {
+        Control report{};
+        while (receive_control(control_, report, nullptr, MSG_DONTWAIT) == 1) {
+            if (report.type == Control::Exited) exits_[report.pid] = report.status;
+        }
+    }
+
+private:
+    int control_ = -1;
+    pid_t server_ = -1;
+    std::map<pid_t, int> exits_;
+
+    static pid_t fork_server(int control, const PoolOptions& options) {
+        pid_t master = ::getpid();
+        std::fflush(nullptr);
+        SignalsBlocked blocked;
+        pid_t pid = ::fork();
+        if (pid < 0) throw PoolError(std::string("pool: cannot fork the fork server: ") + std::strerror(errno));
+        if (pid == 0) {
+            become_worker(control, master, options.inherit_fds);
+            serve_fork_requests(control, master, options.inherit_fds, options.max_memory_bytes, [&](int slot) {
+                if (!options.handler) return make_spawned_handler(options.spawn_worker, options.spawn_config, slot);
+                if (options.initializer) options.initializer(slot);
+                return options.handler;
+            });
+        }
+        return pid;
+    }
+
+    std::string server_end() {
+        auto status = try_wait(server_);
+        return status ? describe_exit(*status) : "it is still running";
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Launcher> make_fork_server_launcher(const PoolOptions& options) {
+    if (!options.handler && options.spawn_worker.empty()) throw PoolError("pool: no handler given");
+    if (!options.spawn_worker.empty() && !spawned_worker_known(options.spawn_worker)) {
+        throw PoolError("pool: no worker registered as '" + options.spawn_worker + "'");
+    }
+    return std::make_unique<ForkServerLauncher>(options);
+}
+
+}  // namespace pixpool::detail
