@@ -74,7 +74,7 @@ std::uint64_t Master::enqueue(std::shared_ptr<const std::string> payload, std::s
 }
 
 void Master::map_unordered(const std::vector<std::string>& payloads,
-                           const std::function<void(std::size_t, const Result&)>& on_result) {
+                           const std::function<void(std::size_t, Result&)>& on_result) {
     auto call = std::make_shared<Call>();
     try {
         for (std::size_t i = 0; i < payloads.size(); ++i) {
@@ -86,6 +86,7 @@ void Master::map_unordered(const std::vector<std::string>& payloads,
                 call->arrived.pop_front();
                 on_result(index, result);
             }
+            if (!broken_.empty()) throw PoolError(broken_);
             if (call->outstanding == 0) break;
             poll_once(std::chrono::milliseconds(1000));
         }
@@ -142,6 +143,7 @@ Result Master::wait_for(std::uint64_t id) {
         if (it != finished_.end()) {
             Result r = std::move(it->second);
             finished_.erase(it);
+            if (r.status == Status::Cancelled && !broken_.empty()) throw PoolError(broken_);
             return r;
         }
         if (!tasks_.count(id)) throw PoolError("pool: no pending result for task " + std::to_string(id));
@@ -368,8 +370,7 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
     }
     check_timeouts();
     check_interrupts();
-    if (!broken_.empty()) throw PoolError(broken_);
-    dispatch();
+    dispatch();  // a pool that broke says so at the next call, after this one's results are taken
     return active();
 }
 

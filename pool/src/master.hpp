@@ -42,8 +42,9 @@ public:
     };
 
     std::uint64_t submit(std::string payload);
+    /// The callback may move the result away.
     void map_unordered(const std::vector<std::string>& payloads,
-                       const std::function<void(std::size_t, const Result&)>& on_result);
+                       const std::function<void(std::size_t, Result&)>& on_result);
     Result wait_for(std::uint64_t id);
     bool ready(std::uint64_t id) const { return finished_.count(id) > 0; }
 

@@ -85,13 +85,13 @@ TaskFuture Pool::submit(std::string payload) {
 
 std::vector<Result> Pool::map(const std::vector<std::string>& payloads) {
     std::vector<Result> results(payloads.size());
-    master().map_unordered(payloads, [&](std::size_t index, const Result& r) { results[index] = r; });
+    master().map_unordered(payloads, [&](std::size_t index, Result& r) { results[index] = std::move(r); });
     return results;
 }
 
 void Pool::map_unordered(const std::vector<std::string>& payloads,
                          const std::function<void(std::size_t, const Result&)>& on_result) {
-    master().map_unordered(payloads, on_result);
+    master().map_unordered(payloads, [&](std::size_t index, Result& r) { on_result(index, r); });
 }
 
 void Pool::close() { master().close(); }

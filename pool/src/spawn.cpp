@@ -135,6 +135,10 @@ Handler make_spawned_handler(const std::string& name, const std::string& config,
 }
 
 pid_t spawn_self(SpawnRole role, int slot, int fd, const PoolOptions& options) {
+    if (std::getenv(kEnvName)) {  // a spawned worker whose main() went on past the missing call
+        throw PoolError("spawned worker: this program's main() never called pixpool::run_if_spawned_worker(), "
+                        "so the worker went on to create a pool of its own");
+    }
     if (!spawned_worker_known(options.spawn_worker)) {
         throw PoolError("spawn: no worker registered as '" + options.spawn_worker + "'");
     }

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -56,6 +57,62 @@ private:
     std::atomic<bool> stop_{false};
     std::thread chatter_;
 };
+
+// First in this file: it needs a host that has no thread yet when its pool
+// starts (OpenCV's thread pool, once started by a later test, stays).
+TEST(PoolThreadedHost, AForkPoolRefusesToForkAReplacementOnceTheHostRunsThreads) {
+    PoolOptions options;
+    options.workers = 1;
+    options.handler = [](const std::string& payload) {
+        if (payload == "crash") ::raise(SIGSEGV);
+        return payload;
+    };
+    Pool pool(options);
+    EXPECT_TRUE(pool.submit("before").get().ok());
+    std::promise<void> stop;
+    std::thread host_thread([done = stop.get_future()]() mutable { done.wait(); });
+    EXPECT_EQ(pool.submit("crash").get().status, pixpool::Status::Crashed);
+    try {
+        (void)pool.submit("after").get();
+        ADD_FAILURE() << "a replacement forked from a threaded host must be refused";
+    } catch (const pixpool::PoolError& e) {
+        EXPECT_NE(std::string(e.what()).find("ForkServer"), std::string::npos) << e.what();
+    }
+    stop.set_value();
+    host_thread.join();
+}
+
+TEST(PoolThreadedHost, ForkIsRefusedInAThreadedHost) {
+    BusyThreadedHost host;
+    PoolOptions options;
+    options.handler = [](const std::string& p) { return p; };
+    try {
+        Pool pool(options);
+        FAIL() << "expected PoolError";
+    } catch (const pixpool::PoolError& e) {
+        EXPECT_NE(std::string(e.what()).find("threads"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("ForkServer"), std::string::npos) << e.what();
+    }
+}
+
+TEST(PoolThreadedHost, ForkServerAndSpawnRunTwentyPoolsEachWithACrashInAThreadedHost) {
+    BusyThreadedHost host;
+    for (StartMethod method : {StartMethod::ForkServer, StartMethod::Spawn}) {
+        for (int round = 0; round < 20; ++round) {
+            PoolOptions options = spawn_options("round " + std::to_string(round) + " ");
+            options.start_method = method;
+            options.timeout_seconds = 30;
+            Pool pool(options);
+            auto results = pool.map({"a", "crash", "b", "c", "d"});
+            ASSERT_EQ(results[1].status, pixpool::Status::Crashed) << results[1].value;
+            for (std::size_t i : {0u, 2u, 3u, 4u}) {
+                ASSERT_TRUE(results[i].ok()) << results[i].value;
+                EXPECT_EQ(results[i].value.rfind("round " + std::to_string(round) + " ", 0), 0u);
+            }
+            EXPECT_EQ(pool.worker_pids().size(), 2u) << "the crashed worker was replaced";
+        }
+    }
+}
 
 TEST(PoolSpawn, ThreadedHostRunsFiftyPoolsInARowWithoutHanging) {
     BusyThreadedHost host;
