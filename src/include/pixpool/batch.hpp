@@ -70,10 +70,11 @@ struct BatchOptions {
     int retries = 1;                        ///< extra tries for a file whose worker crashed
     LogConfig log;
     std::size_t max_memory_mb = 0;          ///< per worker (RLIMIT_DATA); 0: none; not applied inline
-    /// Fork (the default) from a program with no threads, like the CLI;
-    /// Spawn from a host that already runs threads (then call
-    /// serve_if_spawned_image_worker() first thing in main()).
-    StartMethod start_method = StartMethod::Fork;
+    /// ForkServer (the default) works in any host: in one that runs no
+    /// threads yet its server is forked; in one that does, it is spawned, and
+    /// then main() calls serve_if_spawned_image_worker() first thing (as for
+    /// Spawn). Fork, as the CLI uses, is refused in a threaded host.
+    StartMethod start_method = StartMethod::ForkServer;
     /// Incremented by the caller's SIGINT/SIGTERM handler: 1 stops starting
     /// files and lets running ones finish; 2 kills the workers.
     const volatile std::sig_atomic_t* interrupts = nullptr;
@@ -126,8 +127,9 @@ struct BatchCallbacks {
 /// report.
 BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbacks = {});
 
-/// For BatchOptions::start_method Spawn: call first thing in main(). In a
-/// process spawned as an image worker it serves files and never returns.
+/// For a Spawn or ForkServer batch in a threaded host: call first thing in
+/// main(). In a process spawned as an image worker (or its fork server) it
+/// serves files and never returns.
 void serve_if_spawned_image_worker();
 
 /// What each worker applies to itself before its first file: OpenCV's own

@@ -7,6 +7,9 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+    // The chain below starts OpenCV's threads, so the batch's fork server is
+    // spawned afresh: as this same program, which serves here and never returns.
+    pixpool::serve_if_spawned_image_worker();
     if (argc != 3) return 2;
     auto chain = pixpool::filters::Chain::parse({"gaussian_blur:sigma=2", "grayscale"});
     cv::Mat gray = chain.apply(cv::imread(argv[1]));
