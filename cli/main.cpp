@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 #include <sstream>
 
@@ -16,6 +17,9 @@ using namespace pixpool::cli;
 
 int main(int argc, char** argv) {
     pixpool::serve_if_spawned_image_worker();  // returns at once unless spawned as a worker
+    // A closed report pipe (`--report - | head -1`) is an error pixpool
+    // reports and exits non-zero for, not a silent death by SIGPIPE.
+    ::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"pixpool: batch image processing on a pool of worker processes, one per CPU core"};
     app.set_version_flag("--version", std::string("pixpool ") + PIXPOOL_VERSION);
     app.require_subcommand(1);
