@@ -32,11 +32,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 NOTES_BEGIN = "<!-- notes:begin (kept by compare.sh) -->"
 NOTES_END = "<!-- notes:end -->"
 
-# name, folder under the corpus, sigma, target for pixpool / fastest peer
+# name, folder under the corpus, operation (a sigma, or THUMB: fit in 800x800
+# at JPEG q85), target for pixpool / fastest peer (issue 13's), title
+THUMB = "thumb800"
 WORKLOADS = [
-    ("photos48-sigma3", "photos48", 3, 0.7, "48 photos (2-12 MP), sigma 3"),
+    ("photos48-sigma3", "photos48", 3, 0.55, "48 photos (2-12 MP), sigma 3"),
     ("photos48-sigma20", "photos48", 20, 0.5, "48 photos (2-12 MP), sigma 20"),
     ("small600-sigma3", "small600", 3, 0.5, "600 small 320x240, sigma 3"),
+    ("photos48-thumb800", "photos48", THUMB, 0.6, "48 photos (2-12 MP) to fit 800x800, JPEG q85"),
 ]
 EFFICIENCY_TARGET = 0.9
 FLOOR_TARGET = 1.15
@@ -82,32 +85,47 @@ class Tool:
 
 
 def make_tools(args, nproc):
+    """Each tool's command for a workload; None where a tool has no such
+    operation (ImageMagick is left out of the thumbnails: it is not a peer
+    anyone picks for speed, and it is the slowest at blurring)."""
     node_ok = os.path.isdir(os.path.join(HERE, "node_modules", "sharp"))
     py = "/usr/bin/python3"
+    pool = os.path.join(HERE, "py_pool_blur.py")
 
-    def pixpool(files, folder, out, sigma):
-        return [args.pixpool, "run", folder, "-o", out, "-f", f"gaussian_blur:sigma={sigma}", "--quality", "90"]
+    def pixpool(files, folder, out, op):
+        if op == THUMB:
+            return [args.pixpool, "run", folder, "-o", out, "-f", "resize:width=800,height=800", "--quality", "85"]
+        return [args.pixpool, "run", folder, "-o", out, "-f", f"gaussian_blur:sigma={op}", "--quality", "90"]
 
-    def pil(files, folder, out, sigma):
-        return [py, os.path.join(HERE, "py_pool_blur.py"), "pil", str(sigma), out, *files]
+    def python_pool(backend):
+        return lambda files, folder, out, op: [py, pool, backend, str(op), out, *files]
 
-    def cv2(files, folder, out, sigma):
-        return [py, os.path.join(HERE, "py_pool_blur.py"), "cv2", str(sigma), out, *files]
+    def vips(files, folder, out, op):
+        if op == THUMB:
+            return ["/usr/bin/parallel", "--will-cite", "/usr/bin/vipsthumbnail", "{}", "-s", "800x800",
+                    "-o", out + "/%s.jpg[Q=85]", ":::", *files]
+        return ["/usr/bin/parallel", "--will-cite", "/usr/bin/vips", "gaussblur", "{}", out + "/{/}[Q=90]", str(op), ":::", *files]
 
-    def vips(files, folder, out, sigma):
-        return ["/usr/bin/parallel", "--will-cite", "/usr/bin/vips", "gaussblur", "{}", out + "/{/}[Q=90]", str(sigma), ":::", *files]
+    def vipsthumbnail_alone(files, folder, out, op):
+        if op != THUMB:
+            return None
+        return ["/usr/bin/vipsthumbnail", "-s", "800x800", "-o", out + "/%s.jpg[Q=85]", *files]
 
-    def magick(files, folder, out, sigma):
-        return ["/usr/bin/parallel", "--will-cite", "/usr/bin/convert", "{}", "-blur", f"0x{sigma}", "-quality", "90", out + "/{/}", ":::", *files]
+    def magick(files, folder, out, op):
+        if op == THUMB:
+            return None
+        return ["/usr/bin/parallel", "--will-cite", "/usr/bin/convert", "{}", "-blur", f"0x{op}", "-quality", "90", out + "/{/}", ":::", *files]
 
-    def sharp(files, folder, out, sigma):
-        return ["node", os.path.join(HERE, "sharp_blur.js"), str(sigma), out, *files]
+    def sharp(files, folder, out, op):
+        return ["node", os.path.join(HERE, "sharp_blur.js"), str(op), out, *files]
 
     tools = [
         Tool("pixpool", "pixpool run", pixpool),
-        Tool("pil", "Python Pool + Pillow", pil),
-        Tool("cv2", "Python Pool + OpenCV", cv2),
+        Tool("pil", "Python Pool + Pillow", python_pool("pil")),
+        Tool("cv2", "Python Pool + OpenCV (its threads on)", python_pool("cv2")),
+        Tool("cv2-1t", "Python Pool + OpenCV, cv2.setNumThreads(1) per worker", python_pool("cv2-1t")),
         Tool("vips", "GNU parallel + vips", vips),
+        Tool("vipsthumb", "vipsthumbnail alone (all files, one process)", vipsthumbnail_alone),
         Tool("magick", "GNU parallel + ImageMagick -blur", magick),
     ]
     if node_ok:
@@ -141,6 +159,7 @@ def run_workload(wl, tools, args, scratch):
     name, sub, sigma, target, title = wl
     folder = os.path.join(args.corpus, sub)
     files = image_files(folder)
+    tools = [t for t in tools if t.build(files, folder, "OUT", sigma) is not None]
     mp = megapixels(files)
     warm(files)
     times = {t.name: [] for t in tools}
@@ -176,7 +195,7 @@ def run_workload(wl, tools, args, scratch):
                 if os.path.exists(keep):
                     shutil.copy(keep, os.path.join(scratch, f"sample-{name}-{tool.name}{os.path.splitext(keep)[1]}"))
             shutil.rmtree(out, ignore_errors=True)
-    psnr = same_work(files[0], sigma, {t.name: os.path.join(scratch, f"sample-{name}-{t.name}{os.path.splitext(files[0])[1]}")
+    psnr = {} if sigma == THUMB else same_work(files[0], sigma, {t.name: os.path.join(scratch, f"sample-{name}-{t.name}{os.path.splitext(files[0])[1]}")
                                        for t in tools})
     rows = []
     for tool in tools:
@@ -190,7 +209,7 @@ def run_workload(wl, tools, args, scratch):
     return {"name": name, "title": title, "sigma": sigma, "images": len(files), "megapixels": mp,
             "rows": rows, "pixpool_s": pix, "fastest_peer": fastest["tool"],
             "ratio_vs_fastest": pix / fastest["median_s"], "target": target,
-            "command": " ".join(tools[0].build(files, folder, "OUT", sigma)),
+            "command": " ".join(tools[0].build(files, folder, "OUT", sigma)).replace(folder, "DIR"),
             "load_min": min(loads), "load_max": max(loads), "timed_once": sorted(slow)}
 
 
@@ -229,8 +248,9 @@ def stage_floor(wl, args, scratch, nproc):
     for d in (out, logs):
         shutil.rmtree(d, ignore_errors=True)
     os.makedirs(out)
-    argv = [args.pixpool, "run", folder, "-o", out, "-f", f"gaussian_blur:sigma={sigma}", "--quality", "90",
-            "--log-dir", logs]
+    work = ["-f", "resize:width=800,height=800", "--quality", "85"] if sigma == THUMB else \
+        ["-f", f"gaussian_blur:sigma={sigma}", "--quality", "90"]
+    argv = [args.pixpool, "run", folder, "-o", out, *work, "--log-dir", logs]
     wall, peak, code = measure(argv, os.path.join(scratch, f"floor-{name}.log"))
     if code != 0:
         raise SystemExit(f"compare: pixpool --log-dir run on {name} failed with exit {code}")

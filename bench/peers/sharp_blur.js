@@ -2,10 +2,12 @@
 // sharp over a batch, the way its README shows it, with as many files in
 // flight as there are CPUs (sharp's own thread settings left at their defaults).
 //
-//   node sharp_blur.js SIGMA OUT_DIR INPUT...
+//   node sharp_blur.js SIGMA|thumb800 OUT_DIR INPUT...
 //
 // sharp(in).blur(SIGMA) is libvips' gaussblur with that sigma; JPEG and WebP
-// outputs at quality 90; the output keeps the input's name and format.
+// outputs at quality 90. thumb800: sharp(in).resize(800, 800, {fit: 'inside',
+// withoutEnlargement: true}) (libvips shrink-on-load, then lanczos3), JPEG
+// quality 85. The output keeps the input's name and format.
 'use strict';
 const os = require('os');
 const path = require('path');
@@ -13,15 +15,19 @@ const fs = require('fs');
 const sharp = require('sharp');
 
 const [sigmaArg, outDir, ...inputs] = process.argv.slice(2);
+const thumb = sigmaArg === 'thumb800';
 const sigma = Number(sigmaArg);
+const quality = thumb ? 85 : 90;
 fs.mkdirSync(outDir, { recursive: true });
 
 function blurOne(input) {
   const out = path.join(outDir, path.basename(input));
   const ext = path.extname(input).toLowerCase();
-  let pipeline = sharp(input).blur(sigma);
-  if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 90 });
-  else if (ext === '.webp') pipeline = pipeline.webp({ quality: 90 });
+  let pipeline = thumb
+    ? sharp(input).resize(800, 800, { fit: 'inside', withoutEnlargement: true })
+    : sharp(input).blur(sigma);
+  if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality });
+  else if (ext === '.webp') pipeline = pipeline.webp({ quality });
   else if (ext === '.png') pipeline = pipeline.png();
   return pipeline.toFile(out);
 }
