@@ -70,8 +70,9 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
     command.add_flag("-q,--quiet", flags.quiet, "no progress line");
     command.add_option("--prefix", b.output.prefix, "prepend to every output file name, e.g. blurred_");
     command.add_option("--format", b.output.format, "output format (default: the input's)")
-        ->check(CLI::IsMember({"jpg", "png", "webp", "tiff", "bmp"}));
-    command.add_option("--quality", b.output.quality, "JPEG/WebP quality (default: JPEG 95, WebP 90)")
+        ->check(CLI::IsMember({"jpg", "png", "webp", "tiff", "bmp", "avif", "heic"}));
+    command.add_option("--quality", b.output.quality,
+                       "JPEG/WebP/AVIF/HEIC quality (default: JPEG 95, WebP 90, AVIF and HEIC 60)")
         ->check(CLI::Range(1, 100));
     command.add_flag("--progressive", b.output.progressive, "JPEG: progressive instead of baseline");
     command.add_option("--png-compression", b.output.png_compression, "PNG: zlib level, 0 (fastest) to 9 (smallest)")
@@ -102,6 +103,9 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
                        "written; warning: such a file fails")
         ->check(CLI::IsMember({"warning", "error"}));
     command.add_flag("--no-auto-orient", flags.no_auto_orient, "keep pixels as stored, ignoring the EXIF orientation");
+    command.add_flag_callback("--no-shrink-on-load", [&b] { b.read.shrink_on_load = false; },
+                              "decode every pixel even when the chain begins with a downscaling resize (exact "
+                              "instead of within 40 dB PSNR)");
     command.add_option("--max-memory", b.max_memory_mb,
                        "MB of memory each worker may allocate (RLIMIT_DATA); past it that file fails (0: no limit)")
         ->check(CLI::Range(0, 1 << 30));

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libopencv-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libexiv2-dev libjpeg-dev
-  libwebp-dev libheif-dev libgif-dev libheif-examples
+  libwebp-dev libheif-dev libgif-dev libheif-examples strace
   libpng-dev libtiff-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopencv-videoio-dev ffmpeg

@@ -155,7 +155,7 @@ void record_outcome(detail::Journal& journal, const FileReport& file, const std:
 // JSON forms of the options, declared once: for spawned workers and the journal's recipe.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutputOptions, format, quality, prefix, progressive, png_compression,
                                    webp_lossless, tiff_compression, keep_metadata)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReadOptions, max_pixels, fail_on_warning, auto_orient)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReadOptions, max_pixels, fail_on_warning, auto_orient, shrink_on_load)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogConfig, level, pattern, file_template)
 
 namespace {

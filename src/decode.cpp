@@ -1,144 +1,105 @@
-/// Reading one image from the bytes read once (input_file.hpp): the header
-/// (declared size, EXIF orientation) is read so that a decompression bomb is
-/// refused before a pixel is allocated; OpenCV decodes the same bytes with
-/// the codec's warnings caught and tied to the file. Every way it can go
-/// wrong becomes an ImageError that names the file and the reason.
+/// Reading one image from the bytes read once (input_file.hpp): the codec
+/// for its format (src/codecs/) reads the header first, so a decompression
+/// bomb is refused before a pixel is allocated, and decodes with its
+/// warnings tied to the file. Formats without a codec of pixpool's own have
+/// their header read by Exiv2 (or their own small header parsers) first,
+/// then go to OpenCV. Every way it can go wrong becomes an ImageError that
+/// names the file and the reason.
 
+#include "codecs/codecs.hpp"
+#include "decoded_input.hpp"
 #include "detail.hpp"
 #include "header_size.hpp"
 #include "image_header.hpp"
-#include "stderr_capture.hpp"
+#include "shrink_on_load.hpp"
 
-#include <opencv2/imgcodecs.hpp>
-
-#include <cerrno>
-#include <cstdio>
-#include <sys/mman.h>
-#include <unistd.h>
+#include <string_view>
+#include <utility>
 
 namespace pixpool {
+namespace detail {
 namespace {
-
-/// "900", "0.03" or "0.0010": whole megapixels once they are many, never a bare 0.00.
-std::string megapixels(double pixels) {
-    char text[32];
-    std::snprintf(text, sizeof text, pixels >= 1e7 ? "%.0f" : pixels >= 1e4 ? "%.2f" : "%.4f", pixels / 1e6);
-    return text;
-}
-
-void refuse_bombs(const std::string& path, const detail::ImageHeader& header, std::uint64_t max_pixels) {
-    if (header.jpeg_scans > detail::kMaxJpegScans) {
-        throw ImageError(path + ": refused: " + std::to_string(header.jpeg_scans) + " JPEG scans, over the limit of " +
-                         std::to_string(detail::kMaxJpegScans) + " (each costs a pass over the whole image)");
-    }
-    if (max_pixels == 0) return;
-    // Without the size there is no knowing what the decoder will allocate.
-    // (An unknown format, or a codec that cannot read its own header, fails
-    // in the decoder before any allocation, with a better message.)
-    if (header.size_unreadable)
-        throw ImageError(path + ": refused: cannot read the image size from the header (--max-pixels 0 lifts the limit)");
-    // Compared by division: a header may declare sizes whose product overflows.
-    if (header.width == 0 || header.height <= max_pixels / header.width) return;
-    throw ImageError(path + ": refused: " + std::to_string(header.width) + "x" + std::to_string(header.height) +
-                     " is " + megapixels(double(header.width) * double(header.height)) +
-                     " megapixels, over the limit of " + megapixels(double(max_pixels)) + " (--max-pixels)");
-}
-
-/// The codecs' messages as one line, for an error: libpng prints one line
-/// per warning, and an error must stay one entry of the summary.
-std::string one_line(const std::string& messages) {
-    std::string line;
-    std::size_t start = 0;
-    while (start <= messages.size()) {
-        std::size_t end = messages.find('\n', start);
-        if (end == std::string::npos) end = messages.size();
-        std::string part = messages.substr(start, end - start);
-        while (!part.empty() && (part.back() == '\r' || part.back() == ' ')) part.pop_back();
-        if (!part.empty()) line += (line.empty() ? "" : "; ") + part;
-        start = end + 1;
-    }
-    return line;
-}
-
-/// The bytes as a file of their own, in memory (memfd), for OpenCV to
-/// decode by name: its in-memory JPEG source (cv::imdecode) silently pads a
-/// truncated file with grey and drops libjpeg's "Premature end of JPEG
-/// file", while its file source keeps the warning. The descriptor is
-/// closed when the Memfd goes.
-class Memfd {
-public:
-    Memfd(std::string_view bytes, const std::string& path) : fd_(::memfd_create("pixpool-input", MFD_CLOEXEC)) {
-        if (fd_ < 0) throw detail::errno_error(path, "cannot decode: memfd_create", errno);
-        if (const int err = detail::write_all(fd_, bytes.data(), bytes.size())) {
-            ::close(fd_);
-            throw detail::errno_error(path, "cannot decode: memfd", err);
-        }
-    }
-    ~Memfd() { ::close(fd_); }
-    Memfd(const Memfd&) = delete;
-    Memfd& operator=(const Memfd&) = delete;
-    std::string name() const { return "/proc/self/fd/" + std::to_string(fd_); }
-
-private:
-    int fd_;
-};
-
-cv::Mat decode(const detail::InputBytes& input, std::string& warnings) {
-    const std::string& path = input.path;
-    detail::StderrCapture messages;
-    cv::Mat image;
-    try {
-        // A PNG's text chunks past the first few are never read (zTXt bombs).
-        const std::string_view bytes(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size());
-        const std::string capped = detail::png_with_text_capped(bytes, detail::kTextChunksRead);
-        Memfd file(capped.empty() ? bytes : std::string_view(capped), path);
-        image = cv::imread(file.name(), cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception& e) {
-        // e.what() is a multi-line report with OpenCV's source path; e.err is
-        // the one-line reason a user can act on.
-        throw ImageError(path + ": cannot decode: " + e.err);
-    } catch (const std::bad_alloc&) {
-        throw ImageError(path + ": cannot decode: out of memory");
-    }
-    warnings = messages.take();
-    if (image.empty()) {
-        throw ImageError(path + ": cannot decode (" +
-                         (warnings.empty() ? "not an image or unsupported format" : one_line(warnings)) + ")");
-    }
-    return image;
-}
 
 /// OpenCV's TIFF decoder reads some TIFFs through libtiff's RGBA interface,
 /// which applies the orientation tag itself. When the decoded size is the
 /// header's size turned a quarter, that has happened; turning again would
 /// undo it.
-bool already_upright(const cv::Mat& image, const detail::ImageHeader& header) {
+bool already_upright(const cv::Mat& image, const ImageHeader& header) {
     const bool quarter_turn = header.orientation >= 5;
     return quarter_turn && header.width != header.height && std::uint64_t(image.cols) == header.height &&
            std::uint64_t(image.rows) == header.width;
 }
 
+/// What the header check adds to the size: a JPEG with absurdly many scans
+/// (each a pass over the whole image) and, under a pixel limit, a format
+/// OpenCV reads by itself whose size cannot be read.
+void refuse_from_header(const std::string& path, const ImageHeader& header, std::uint64_t max_pixels) {
+    if (header.jpeg_scans > kMaxJpegScans) {
+        throw ImageError(path + ": refused: " + std::to_string(header.jpeg_scans) + " JPEG scans, over the limit of " +
+                         std::to_string(kMaxJpegScans) + " (each costs a pass over the whole image)");
+    }
+    // Without the size there is no knowing what the decoder will allocate.
+    // (An unknown format, or a codec that cannot read its own header, fails
+    // in the decoder before any allocation, with a better message.)
+    if (max_pixels != 0 && header.size_unreadable)
+        throw ImageError(path +
+                         ": refused: cannot read the image size from the header (--max-pixels 0 lifts the limit)");
+    refuse_bombs(path, header.width, header.height, max_pixels);
+}
+
+/// The formats pixpool decodes through OpenCV: their size (and EXIF
+/// orientation) come from the header, read before OpenCV allocates
+/// anything; a PNG's text chunks past the first few never reach libpng.
+DecodedImage decode_with_header_first(const InputBytes& input, DecodeRequest request) {
+    const ImageHeader header = read_header(input);
+    refuse_from_header(request.path, header, request.max_pixels);
+    const std::string capped = png_with_text_capped(request.bytes, kTextChunksRead);
+    if (!capped.empty()) request.bytes = capped;
+    DecodedImage decoded = decode_any(request);
+    decoded.orientation = already_upright(decoded.pixels, header) ? 1 : header.orientation;
+    return decoded;
+}
+
+/// A JPEG's scans are counted by a walk over its markers before libjpeg
+/// starts (a progressive JPEG has about ten).
+void refuse_slow_jpeg(const std::string& path, std::string_view bytes) {
+    ImageHeader header;
+    header.jpeg_scans = count_jpeg_scans(bytes);
+    refuse_from_header(path, header, 0);
+}
+
 }  // namespace
 
-namespace detail {
+DecodedInput decode_input(const InputBytes& input, const ReadOptions& options, const filters::Chain* chain,
+                          std::string* warnings) {
+    const std::string_view bytes(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size());
+    const SmallestSize smallest =
+        chain && options.shrink_on_load ? plan_shrink_on_load(*chain, options.auto_orient) : SmallestSize{};
+    const DecodeRequest request{bytes, input.path, options.max_pixels, smallest};
+    const Codec codec = sniff(bytes);
+    if (codec == Codec::jpeg) refuse_slow_jpeg(input.path, bytes);
+    DecodedImage decoded = codec == Codec::other ? decode_with_header_first(input, request) : decode_any(request);
+    if (!decoded.warnings.empty()) {
+        if (options.fail_on_warning)
+            throw ImageError(input.path + ": decoder warning: " + one_line(decoded.warnings));
+        if (warnings) *warnings += (warnings->empty() ? "" : "\n") + decoded.warnings;
+    }
+    const int orientation = options.auto_orient ? decoded.orientation : 1;
+    DecodedInput out;
+    if (chain) {
+        ChainStart start = finish_shrink_on_load(*chain, decoded.pixels, decoded.stored, decoded.scale, orientation);
+        out.image = std::move(start.image);
+        out.rest = std::move(start.rest);
+    } else {
+        out.image = turned_upright(decoded.pixels, orientation);
+    }
+    out.icc = std::move(decoded.icc);
+    out.icc_known = decoded.icc_known;
+    return out;
+}
 
 cv::Mat read_image(const InputBytes& input, const ReadOptions& options, std::string* warnings) {
-    const std::string& path = input.path;
-    const ImageHeader header = read_header(input);
-    refuse_bombs(path, header, options.max_pixels);
-    std::string messages;
-    cv::Mat image = decode(input, messages);
-    if (!messages.empty()) {
-        if (options.fail_on_warning) throw ImageError(path + ": decoder warning: " + one_line(messages));
-        if (warnings) *warnings += (warnings->empty() ? "" : "\n") + messages;
-    }
-    if (options.auto_orient && header.orientation != 1 && !already_upright(image, header)) {
-        static const filters::Filter* auto_orient = filters::find("auto_orient");
-        filters::Values values;
-        values.set("orientation", std::to_string(header.orientation));
-        image = auto_orient->apply(image, values);
-    }
-    return image;
+    return decode_input(input, options, nullptr, warnings).image;
 }
 
 }  // namespace detail

@@ -1,6 +1,7 @@
 /// The image job as a whole: one file through decode, filters and write, and
 /// the master's helpers that decide which files to read and where outputs go.
 
+#include "decoded_input.hpp"
 #include "detail.hpp"
 #include "input_file.hpp"
 #include "metadata.hpp"
@@ -57,15 +58,22 @@ ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, c
     // records all come from this one read of the file.
     const detail::InputBytes input = detail::read_input_file(task.input);
     outcome.input = input.identity;
-    const cv::Mat image = detail::read_image(input, read, &outcome.warnings);
+    // With shrink-on-load the chain's first resize is done as the image is
+    // decoded; `image.rest` is what is left of the chain.
+    const detail::DecodedInput image = detail::decode_input(input, read, &chain, &outcome.warnings);
     // The ICC profile always goes along (without it colours shift), EXIF and
     // XMP with keep_metadata; not read at all for a format that holds none.
+    // Where the codec already found the profile, Exiv2 is not run at all.
     ImageMetadata metadata;
     if (detail::format_holds_metadata(detail::lower_extension(task.output))) {
-        metadata = detail::read_metadata(input, output.keep_metadata, read.auto_orient, &outcome.warnings);
+        if (image.icc_known && !output.keep_metadata) {
+            metadata.icc = image.icc;
+        } else {
+            metadata = detail::read_metadata(input, output.keep_metadata, read.auto_orient, &outcome.warnings);
+        }
     }
     const auto decoded = Clock::now();
-    const cv::Mat result = apply_chain(chain, image, task.input);
+    const cv::Mat result = apply_chain(image.rest, image.image, task.input);
     const auto filtered = Clock::now();
     write_image_atomically(result, task.output, output, metadata);
     const auto written = Clock::now();

@@ -130,12 +130,12 @@ std::vector<std::string> read_path_list(const std::string& source, bool null_sep
 }  // namespace
 
 bool has_image_extension(const std::string& path, const std::vector<std::string>& extensions) {
-    // What OpenCV 4.6's imread decodes here (Debian build: JPEG, PNG, WebP,
-    // TIFF, JPEG 2000, OpenEXR, Radiance HDR, Sun raster, PNM/PAM, PFM).
-    // Not gif: OpenCV 4.6 cannot decode it.
+    // pixpool's own codecs (src/codecs/: JPEG, WebP, HEIC/HEIF, AVIF, GIF)
+    // and what OpenCV 4.6's imdecode reads here (Debian build: PNG, TIFF,
+    // JPEG 2000, OpenEXR, Radiance HDR, Sun raster, PNM/PAM, PFM).
     static const std::set<std::string> known = {
-        "jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "bmp", "dib", "jp2",
-        "exr", "hdr", "pic", "sr",   "ras",  "pbm", "pgm", "ppm", "pnm", "pxm", "pam", "pfm"};
+        "jpg", "jpeg", "jpe", "png", "webp", "heic", "heif", "avif", "gif", "tif", "tiff", "bmp", "dib", "jp2",
+        "exr", "hdr",  "pic", "sr",  "ras",  "pbm",  "pgm",  "ppm",  "pnm", "pxm", "pam",  "pfm"};
     const std::string ext = detail::lower_extension(path);
     if (extensions.empty()) return known.count(ext) > 0;
     return std::any_of(extensions.begin(), extensions.end(), [&](std::string wanted) {

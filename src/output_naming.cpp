@@ -24,6 +24,8 @@ std::string output_path_for(const InputFile& input, const std::string& out_dir, 
     const fs::path in(input.path);
     std::string ext = in.has_extension() ? in.extension().string().substr(1) : "";
     if (!output.format.empty()) ext = output.format.front() == '.' ? output.format.substr(1) : output.format;
+    // pixpool reads a GIF's first frame but writes no GIF: its output is a PNG.
+    if (output.format.empty() && (ext == "gif" || ext == "GIF")) ext = "png";
     std::string name = name_template.empty() ? "{dir}/{stem}.{ext}" : name_template;
     if (name.find("{dir}") == std::string::npos) name = "{dir}/" + name;
     replace_all(name, "{stem}", in.stem().string());

@@ -36,21 +36,24 @@ SmallestSize plan_shrink_on_load(const filters::Chain& chain, bool upright) {
     };
 }
 
-ChainStart finish_shrink_on_load(const filters::Chain& chain, const cv::Mat& decoded, cv::Size full,
-                                 cv::Vec2d scale) {
+ChainStart finish_shrink_on_load(const filters::Chain& chain, const cv::Mat& decoded, cv::Size stored,
+                                 cv::Vec2d scale, int orientation) {
     const filters::Step* resize = shrinkable_resize(chain);
-    if (!resize || (scale[0] == 1 && scale[1] == 1)) return {decoded, chain};
-    const filters::ResizeGeometry geometry = filters::resize_geometry(resize->values, full);
+    if (!resize || (scale[0] == 1 && scale[1] == 1)) return {turned_upright(decoded, orientation), chain};
+    const bool quarter_turn = orientation >= 5;
+    const filters::ResizeGeometry geometry = filters::resize_geometry(resize->values, turned(stored, quarter_turn));
+    const cv::Size target = turned(geometry.scaled, quarter_turn);
     // By factors, not by the output size: at 1/d of a size d does not
     // divide, the last decoded column stands for fewer than d pixels, and
     // the factors keep each output pixel over the same part of the picture
     // as in the full-size resize (OpenCV takes the factors as given when no
     // size is). They round to the same size, as the decode is at least twice it.
-    const double fx = geometry.scaled.width / (full.width * scale[0]);
-    const double fy = geometry.scaled.height / (full.height * scale[1]);
+    const double fx = target.width / (stored.width * scale[0]);
+    const double fy = target.height / (stored.height * scale[1]);
     cv::Mat resized;
     cv::resize(decoded, resized, cv::Size(), fx, fy, cv::INTER_AREA);
-    if (resized.size() != geometry.scaled) cv::resize(decoded, resized, geometry.scaled, 0, 0, cv::INTER_AREA);
+    if (resized.size() != target) cv::resize(decoded, resized, target, 0, 0, cv::INTER_AREA);
+    resized = turned_upright(resized, orientation);
     ChainStart start;
     start.image = geometry.kept.size() == geometry.scaled ? resized : resized(geometry.kept).clone();
     for (std::size_t i = 1; i < chain.steps().size(); ++i) start.rest.add(chain.steps()[i]);

@@ -24,13 +24,16 @@ struct ChainStart {
     filters::Chain rest;
 };
 
-/// Runs the first resize of `chain` on `decoded`, an image shrunk on load
-/// to `scale` (decoded pixels per pixel, along x and y) of its full upright
-/// size `full`: an area resize to exactly the size, and the crop, that the
-/// resize gives the full image, over exactly the part of the picture each
-/// output pixel covers there. Returns that and the steps after it; when
-/// nothing was shrunk, `decoded` and the whole chain.
-ChainStart finish_shrink_on_load(const filters::Chain& chain, const cv::Mat& decoded, cv::Size full,
-                                 cv::Vec2d scale);
+/// Runs the first resize of `chain` on `decoded`, an image as stored,
+/// shrunk on load to `scale` (decoded pixels per stored pixel, along x and
+/// y) of its size `stored`, then turns it upright from `orientation` (1:
+/// leave it): an area resize to exactly the size, and the crop, that the
+/// resize gives the full upright image, over exactly the part of the
+/// picture each output pixel covers there. Resizing before turning keeps a
+/// last, partial decoded column or row at the end, where the factors expect
+/// it. Returns that and the steps after the resize; when nothing was
+/// shrunk, `decoded` turned upright and the whole chain.
+ChainStart finish_shrink_on_load(const filters::Chain& chain, const cv::Mat& decoded, cv::Size stored,
+                                 cv::Vec2d scale, int orientation);
 
 }  // namespace pixpool::detail

@@ -71,6 +71,9 @@ std::string one_line(const std::string& messages);
 /// JPEG APP1's "Exif\0\0"); 1 when absent or unreadable.
 int exif_orientation(std::string_view tiff_block);
 
+/// `image` turned upright from EXIF `orientation` (1..8; 1: as it is).
+cv::Mat turned_upright(const cv::Mat& image, int orientation);
+
 /// The largest of 1, 2, 4, 8 that divides `stored` (rounding up, as libjpeg
 /// does) to no less than `at_least` on both sides.
 int shrink_denominator(cv::Size stored, cv::Size at_least);

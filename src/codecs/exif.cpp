@@ -1,7 +1,10 @@
 /// The one EXIF fact decoding needs, the orientation, read with Exiv2 from
-/// the EXIF block a codec found in memory (no file is opened).
+/// the EXIF block a codec found in memory (no file is opened), and turning
+/// pixels upright from it with the auto_orient filter.
 
 #include "codecs.hpp"
+
+#include <pixpool/filters.hpp>
 
 #include <exiv2/exiv2.hpp>
 
@@ -26,6 +29,14 @@ int exif_orientation(std::string_view tiff_block) {
     } catch (...) {
         return 1;  // damaged EXIF: the pixels are still worth having as stored
     }
+}
+
+cv::Mat turned_upright(const cv::Mat& image, int orientation) {
+    if (orientation == 1) return image;
+    static const filters::Filter* auto_orient = filters::find("auto_orient");
+    filters::Values values;
+    values.set("orientation", std::to_string(orientation));
+    return auto_orient->apply(image, values);
 }
 
 }  // namespace pixpool::detail

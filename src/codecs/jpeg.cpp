@@ -149,11 +149,10 @@ DecodedImage decode_jpeg(const DecodeRequest& request) {
         throw;
     }
     jpeg_destroy_decompress(&job.info);
-    // The warnings that came first often say why ("Premature end of JPEG
-    // file" before "JPEG datastream contains no image").
-    if (!decoded) {
-        throw ImageError(request.path + ": cannot decode (" + one_line(job.warnings + "\n" + job.error) + ")");
-    }
+    // A warning that came first says why better than what libjpeg gave up
+    // on after it ("Premature end of JPEG file" before "missing SOS marker").
+    if (!decoded)
+        throw ImageError(request.path + ": cannot decode (" + (job.warnings.empty() ? job.error : job.warnings) + ")");
     out.warnings = job.warnings;
     return out;
 }

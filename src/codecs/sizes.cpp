@@ -9,10 +9,10 @@
 namespace pixpool::detail {
 namespace {
 
-/// "900" or "0.03": whole megapixels once they are many.
+/// "900", "0.03" or "0.0010": whole megapixels once they are many, never a bare 0.00.
 std::string megapixels(double pixels) {
     char text[32];
-    std::snprintf(text, sizeof text, pixels >= 1e7 ? "%.0f" : "%.2f", pixels / 1e6);
+    std::snprintf(text, sizeof text, pixels >= 1e7 ? "%.0f" : pixels >= 1e4 ? "%.2f" : "%.4f", pixels / 1e6);
     return text;
 }
 

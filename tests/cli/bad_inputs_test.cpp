@@ -316,9 +316,8 @@ protected:
         expect["overflow.pgm"] = {
             "refused: 4294967296x4294967296 is 18446744073710 megapixels, over the limit of 250 (--max-pixels)"};
 
-        // Not regular files, and a format OpenCV cannot read. They are named
-        // on the command line as well: a folder walk skips a .gif (not an
-        // image extension), and named twice they still count once.
+        // Not regular files, and a GIF. They are named on the command line
+        // as well: named twice they still count once.
         // A folder named like an image: a walk without -r lists it (and it
         // fails); named on the command line, it is a folder of images.
         fs::create_directory(in / "x.jpg");
@@ -331,8 +330,9 @@ protected:
         fs::create_symlink("loop_a.jpg", in / "loop_b.jpg");
         expect["loop_a.jpg"] = {"cannot read: Too many levels of symbolic links"};
         expect["loop_b.jpg"] = {"cannot read: Too many levels of symbolic links"};
+        // A GIF: its first frame is read (giflib) and written as a PNG.
         write_bytes(in / "anim.gif", tiny_gif());
-        expect["anim.gif"] = {"cannot decode (not an image or unsupported format)"};
+        expect["anim.gif"] = {"", 1, 1, 3, CV_8U, "anim.png"};
         for (const char* name : {"x.jpg", "dangling.jpg", "loop_a.jpg", "loop_b.jpg", "anim.gif"}) {
             named_on_command_line.push_back((in / name).string());
         }
@@ -437,11 +437,10 @@ TEST_F(BadInputs, OneBatchGivesEachBadFileOneClearErrorAndWritesTheRest) {
 
 TEST_F(BadInputs, FolderAloneReportsItsBrokenLinksAndImageNamedFolder) {
     // The folder given alone: the walk lists the dangling link, the loop and
-    // the folder named x.jpg (each then fails on its own), skips the GIF (not
-    // an image extension) and does not descend into x.jpg without -r.
+    // the folder named x.jpg (each then fails on its own), reads the GIF, and
+    // does not descend into x.jpg without -r.
     make_inputs();
     std::map<std::string, Expect> walked = expect;
-    walked.erase("anim.gif");
     walked.erase("x.jpg/inside.png");
     check_batch(run_pixpool({"run", in.string(), "-o", out.string(), "-j", "2", "-f", "gaussian_blur:sigma=2"}),
                 walked);

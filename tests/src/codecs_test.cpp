@@ -98,7 +98,7 @@ TEST(JpegCodec, ADamagedJpegIsOneErrorWithLibjpegsReasons) {
 
 TEST(JpegCodec, TooManyPixelsAreRefusedFromTheHeader) {
     EXPECT_EQ(error_of<ImageError>([] { decode(read_bytes(sample("coffee.jpg")), 1000); }),
-              "in.img: refused: 600x400 is 0.24 megapixels, over the limit of 0.00 (--max-pixels)");
+              "in.img: refused: 600x400 is 0.24 megapixels, over the limit of 0.0010 (--max-pixels)");
 }
 
 TEST(JpegCodec, ReadsTheExifOrientation) {
@@ -203,7 +203,7 @@ TEST_P(HeifCodec, DecodesUprightWithItsIccProfile) {
 TEST_P(HeifCodec, RefusesTooManyPixelsBeforeDecoding) {
     const std::vector<unsigned char> file = encode_heif(red_corner_picture(), heic_or_avif(GetParam()), "made");
     EXPECT_EQ(error_of<ImageError>([&] { decode(std::string(file.begin(), file.end()), 100); }),
-              "in.img: refused: 40x24 is 0.00 megapixels, over the limit of 0.00 (--max-pixels)");
+              "in.img: refused: 40x24 is 0.0010 megapixels, over the limit of 0.0001 (--max-pixels)");
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, HeifCodec, testing::Values("heic", "avif"));

@@ -66,7 +66,7 @@ TEST(ShrinkOnLoad, EndsAtTheFullDecodesSizeWithin40Db) {
         const Chain chain = Chain::parse({resize, "grayscale"});
         const DecodedImage shrunk = decode_any(request(jpeg, plan_shrink_on_load(chain, true)));
         EXPECT_LT(shrunk.pixels.cols, full.cols) << resize;
-        const ChainStart start = finish_shrink_on_load(chain, shrunk.pixels, shrunk.stored, shrunk.scale);
+        const ChainStart start = finish_shrink_on_load(chain, shrunk.pixels, shrunk.stored, shrunk.scale, 1);
         const cv::Mat fast = run(start.rest, start.image);
         const cv::Mat exact = run(chain, full);
         ASSERT_EQ(fast.size(), exact.size()) << resize;
@@ -77,7 +77,7 @@ TEST(ShrinkOnLoad, EndsAtTheFullDecodesSizeWithin40Db) {
 TEST(ShrinkOnLoad, AChainThatWasNotShrunkIsRunAsItIs) {
     const Chain chain = Chain::parse({"resize:width=80", "invert"});
     const cv::Mat image(48, 64, CV_8UC3, cv::Scalar(1, 2, 3));
-    const ChainStart start = finish_shrink_on_load(chain, image, image.size(), {1, 1});
+    const ChainStart start = finish_shrink_on_load(chain, image, image.size(), {1, 1}, 1);
     EXPECT_EQ(start.rest.text(), chain.text());
     EXPECT_EQ(start.image.data, image.data);
 }
@@ -85,7 +85,7 @@ TEST(ShrinkOnLoad, AChainThatWasNotShrunkIsRunAsItIs) {
 TEST(ShrinkOnLoad, TheResizeIsDoneAndTheRestOfTheChainIsLeft) {
     const Chain chain = Chain::parse({"resize:width=80", "invert"});
     const cv::Mat image(120, 160, CV_8UC3, cv::Scalar(1, 2, 3));
-    const ChainStart start = finish_shrink_on_load(chain, image, {640, 480}, {0.25, 0.25});
+    const ChainStart start = finish_shrink_on_load(chain, image, {640, 480}, {0.25, 0.25}, 1);
     EXPECT_EQ(start.image.size(), cv::Size(80, 60));
     EXPECT_EQ(start.rest.text(), Chain::parse({"invert"}).text());
 }

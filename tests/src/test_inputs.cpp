@@ -63,7 +63,7 @@ TEST(OutputPath, InPlaceMeansBesideTheInput) {
     EXPECT_EQ(output_path_for({"photos/a.jpg", ""}, "", OutputOptions{}), "photos/a.jpg");
 }
 
-TEST(ImageExtension, CaseInsensitiveAndOnlyWhatOpenCvReads) {
+TEST(ImageExtension, CaseInsensitiveAndOnlyWhatPixpoolReads) {
     EXPECT_TRUE(has_image_extension("a.JPG"));
     EXPECT_TRUE(has_image_extension("dir.d/a.jpeg"));
     EXPECT_TRUE(has_image_extension("a.Tiff"));
@@ -71,7 +71,10 @@ TEST(ImageExtension, CaseInsensitiveAndOnlyWhatOpenCvReads) {
     EXPECT_FALSE(has_image_extension("a.txt"));
     EXPECT_FALSE(has_image_extension("jpg"));
     EXPECT_FALSE(has_image_extension("a.jpg.bak"));
-    EXPECT_FALSE(has_image_extension("a.gif"));
+    EXPECT_TRUE(has_image_extension("a.gif"));   // giflib, the first frame
+    EXPECT_TRUE(has_image_extension("IMG_0001.HEIC"));
+    EXPECT_TRUE(has_image_extension("a.avif"));
+    EXPECT_FALSE(has_image_extension("a.psd"));
 }
 
 TEST(ImageExtension, AnExplicitListWins) {

@@ -61,6 +61,13 @@ struct ReadOptions {
     bool fail_on_warning = false;
     /// Turn the pixels upright from the EXIF orientation tag.
     bool auto_orient = true;
+    /// When the chain begins with a downscaling resize (area or automatic
+    /// interpolation), let the codec decode a JPEG (DCT scaling 1/2, 1/4,
+    /// 1/8) or an opaque WebP at a reduced size, never under twice the
+    /// resize's target, and finish with the area resize: several times
+    /// faster for thumbnails, within 40 dB PSNR of the exact path. false:
+    /// always decode every pixel (`--no-shrink-on-load`).
+    bool shrink_on_load = true;
 };
 
 /// Metadata carried from an input to its output, as plain bytes.

@@ -1,0 +1,31 @@
+#pragma once
+/// One input decoded for the image job: the pixels turned upright (and,
+/// with shrink-on-load, already through the chain's first resize), the
+/// steps left to run, and the ICC profile when the codec found it, so Exiv2
+/// is not asked for it again. Private to pixpool_src.
+
+#include "input_file.hpp"
+
+#include <pixpool/filters.hpp>
+#include <pixpool/image_job.hpp>
+
+#include <string>
+
+namespace pixpool::detail {
+
+struct DecodedInput {
+    cv::Mat image;           ///< upright (unless auto_orient is off)
+    filters::Chain rest;     ///< what of the chain is still to run on `image`
+    std::string icc;         ///< the ICC profile, when `icc_known`
+    bool icc_known = false;  ///< the codec looked: Exiv2 need not be asked for it
+};
+
+/// Decodes `input` per `options` for `chain` (null: no chain; the image at
+/// full size), shrinking on load when options.shrink_on_load and the chain
+/// allow it. Warnings go to `warnings` (one per line), or fail the file with
+/// options.fail_on_warning. Throws ImageError naming the file, as
+/// pixpool::read_image documents.
+DecodedInput decode_input(const InputBytes& input, const ReadOptions& options, const filters::Chain* chain,
+                          std::string* warnings);
+
+}  // namespace pixpool::detail

@@ -1,0 +1,138 @@
+// Formats and the lean read path, end to end with the real binary: HEIC and
+// AVIF inputs (made here with libheif's heif-enc), AVIF output, shrink-on-load
+// against the exact path, and each input opened exactly once (strace).
+
+#include "cli_support.hpp"
+
+#include <exiv2/exiv2.hpp>
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace {
+
+using cli_test::run_pixpool;
+using cli_test::Scratch;
+namespace fs = std::filesystem;
+
+/// Runs a shell command line; its exit status.
+int shell(const std::string& command) { return std::system(command.c_str()); }
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+/// 120x80: a red block at the top-left, the rest a grey gradient.
+cv::Mat red_corner_picture() {
+    cv::Mat image(80, 120, CV_8UC3);
+    for (int y = 0; y < image.rows; ++y)
+        for (int x = 0; x < image.cols; ++x) image.at<cv::Vec3b>(y, x) = cv::Vec3b(60 + x, 60 + x, 60 + x);
+    image(cv::Rect(0, 0, 30, 20)).setTo(cv::Scalar(0, 0, 255));
+    return image;
+}
+
+bool red_at(const cv::Mat& image, cv::Point where) {
+    const cv::Vec3b p = image.at<cv::Vec3b>(where);
+    return p[2] > 180 && p[1] < 90 && p[0] < 90;
+}
+
+TEST(Formats, HeicAndAvifInputsAreDecodedAndAvifIsWritten) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    ASSERT_TRUE(cv::imwrite((dir / "picture.png").string(), red_corner_picture()));
+    for (const char* ext : {"heic", "avif"}) {
+        ASSERT_EQ(shell("heif-enc -q 90 " + quoted(dir / "picture.png") + " -o " +
+                        quoted(dir / "in" / (std::string("photo.") + ext)) + " >/dev/null 2>&1"),
+                  0)
+            << "heif-enc (Debian's libheif-examples) could not make the ." << ext << " input";
+    }
+    // Both inputs have the stem "photo": each goes to a folder of its own.
+    for (const char* ext : {"heic", "avif"}) {
+        const fs::path out = dir / (std::string("out-") + ext);
+        const auto one = run_pixpool({"run", (dir / "in" / (std::string("photo.") + ext)).string(), "-o",
+                                      out.string(), "--format", "png"});
+        ASSERT_EQ(one.status, 0) << ext << ": " << one.err;
+        const cv::Mat back = cv::imread((out / "photo.png").string(), cv::IMREAD_COLOR);
+        ASSERT_EQ(back.size(), cv::Size(120, 80)) << ext;
+        EXPECT_TRUE(red_at(back, {5, 5})) << ext;
+        EXPECT_FALSE(red_at(back, {100, 60})) << ext;
+    }
+
+    // AVIF out, then read back by pixpool itself (libheif both ways) and by heif-info.
+    const auto avif = run_pixpool({"run", (dir / "picture.png").string(), "-o", (dir / "avif").string(), "--format",
+                                   "avif", "--quality", "80"});
+    ASSERT_EQ(avif.status, 0) << avif.err;
+    EXPECT_EQ(shell("heif-info " + quoted(dir / "avif" / "picture.avif") + " | grep -q 'main brand: avif'"), 0);
+    const auto back = run_pixpool({"run", (dir / "avif" / "picture.avif").string(), "-o", (dir / "again").string(),
+                                   "--format", "png"});
+    ASSERT_EQ(back.status, 0) << back.err;
+    const cv::Mat again = cv::imread((dir / "again" / "picture.png").string(), cv::IMREAD_COLOR);
+    ASSERT_EQ(again.size(), cv::Size(120, 80));
+    EXPECT_GT(cv::PSNR(again, red_corner_picture()), 30);
+}
+
+/// A photo-sized JPEG made from a real photograph (astronaut.jpg enlarged,
+/// faint grain), with an EXIF orientation when `orientation` is not 1.
+void write_photo(const fs::path& path, cv::Size size, int orientation) {
+    cv::Mat photo = cv::imread((cli_test::kSamples / "astronaut.jpg").string(), cv::IMREAD_COLOR);
+    cv::resize(photo, photo, size, 0, 0, cv::INTER_CUBIC);
+    cv::Mat grain(photo.size(), CV_16SC3);
+    cv::RNG(9).fill(grain, cv::RNG::NORMAL, 0, 3);
+    cv::add(photo, grain, photo, cv::noArray(), CV_8UC3);
+    ASSERT_TRUE(cv::imwrite(path.string(), photo, {cv::IMWRITE_JPEG_QUALITY, 90}));
+    if (orientation == 1) return;
+    auto image = Exiv2::ImageFactory::open(path.string());
+    image->readMetadata();
+    image->exifData()["Exif.Image.Orientation"] = static_cast<std::uint16_t>(orientation);
+    image->writeMetadata();
+}
+
+TEST(Formats, ShrinkOnLoadIsWithin40DbOfTheExactPathAndKeepsItsSize) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    write_photo(dir / "in" / "wide.jpg", {2400, 1800}, 1);
+    write_photo(dir / "in" / "sideways.jpg", {2001, 1499}, 6);  // upright 1499x2001
+    for (const char* resize : {"resize:width=300", "resize:width=400,height=400,fit=cover"}) {
+        const auto fast = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "fast").string(), "-f", resize,
+                                       "--quality", "95", "--overwrite"});
+        const auto exact = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "exact").string(), "-f", resize,
+                                        "--quality", "95", "--overwrite", "--no-shrink-on-load"});
+        ASSERT_EQ(fast.status, 0) << fast.err;
+        ASSERT_EQ(exact.status, 0) << exact.err;
+        for (const char* name : {"wide.jpg", "sideways.jpg"}) {
+            const cv::Mat a = cv::imread((dir / "fast" / name).string(), cv::IMREAD_COLOR);
+            const cv::Mat b = cv::imread((dir / "exact" / name).string(), cv::IMREAD_COLOR);
+            ASSERT_FALSE(b.empty()) << name;
+            ASSERT_EQ(a.size(), b.size()) << resize << " " << name;
+            EXPECT_GE(cv::PSNR(a, b), 40) << resize << " " << name;
+        }
+    }
+    // Sideways: turned upright (1499x2001), then covered to 400x400.
+    EXPECT_EQ(cv::imread((dir / "exact" / "sideways.jpg").string()).size(), cv::Size(400, 400));
+}
+
+TEST(Formats, EachInputIsOpenedExactlyOnce) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    for (const char* name : {"astronaut.jpg", "coffee.jpg", "rocket.webp", "chelsea.png", "camera.png"})
+        fs::copy_file(cli_test::kSamples / name, dir / "in" / name);
+    const fs::path trace = dir / "opens.txt";
+    const std::string command = "strace -f -qq -e trace=open,openat,openat2 -o " + quoted(trace) + " " +
+                                quoted(fs::path(cli_test::kBinary)) + " run " + quoted(dir / "in") + " -o " +
+                                quoted(dir / "out") + " -j 2 -f gaussian_blur:sigma=1 >/dev/null 2>&1";
+    ASSERT_EQ(shell(command), 0) << "strace or pixpool failed: " << command;
+    std::map<std::string, int> opens;
+    std::ifstream lines(trace);
+    for (std::string line; std::getline(lines, line);) {
+        for (const auto& entry : fs::directory_iterator(dir / "in")) {
+            if (line.find("\"" + entry.path().string() + "\"") != std::string::npos) ++opens[entry.path().filename()];
+        }
+    }
+    for (const auto& entry : fs::directory_iterator(dir / "in"))
+        EXPECT_EQ(opens[entry.path().filename()], 1) << entry.path().filename() << " opened that many times";
+}
+
+}  // namespace
