@@ -10,6 +10,9 @@ packages=(
   libpng-dev libtiff-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopencv-videoio-dev ffmpeg
+  # tests/fuzz: clang, its sanitizer and libFuzzer runtimes (only recommended by clang),
+  # and llvm for llvm-symbolizer, which names the source lines in a report
+  clang libclang-rt-14-dev libfuzzer-14-dev llvm
 )
 
 missing=()

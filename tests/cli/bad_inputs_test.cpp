@@ -4,6 +4,7 @@
 // naming it and the reason; the batch finishes with exit status 1 and leaves
 // no output for a failed file and no temporary file behind.
 #include "cli_support.hpp"
+#include "../sanitized_build.hpp"
 
 #include <gtest/gtest.h>
 #include <exiv2/exiv2.hpp>
@@ -423,8 +424,12 @@ TEST_F(BadInputs, OneBatchGivesEachBadFileOneClearErrorAndWritesTheRest) {
     args.insert(args.end(), named_on_command_line.begin(), named_on_command_line.end());
     // --max-memory 300: a bomb that got past the header check would fail to
     // allocate instead of being refused; --timeout turns a hang into an error.
-    args.insert(args.end(), {"-o", out.string(), "-j", "2", "-f", "gaussian_blur:sigma=2", "--max-memory", "300",
-                             "--timeout", "60"});
+    // (Not under ASan, whose own mappings RLIMIT_DATA stops: there the header
+    // check alone holds the bombs back.)
+    args.insert(args.end(), {"-o", out.string(), "-j", "2", "-f", "gaussian_blur:sigma=2", "--timeout", "60"});
+#ifndef PIXPOOL_SANITIZE
+    args.insert(args.end(), {"--max-memory", "300"});
+#endif
     check_batch(run_pixpool(args), expect);
 
     // The EXIF-rotated JPEG was turned, not merely resized: its white left

@@ -17,6 +17,11 @@
 #include <set>
 #include <thread>
 
+#include "../sanitized_build.hpp"
+
+// Workers here die by a real SIGSEGV, not by ASan's report and exit status 1.
+PIXPOOL_ASAN_OPTIONS("handle_segv=0")
+
 namespace {
 
 using pixpool::Pool;
