@@ -23,25 +23,11 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <type_traits>
 
 namespace pixpool::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// ForkServer where the pool has it: the decoder's and encoder's threads
-/// start after the workers, so a replacement worker must not be forked from
-/// this process. (Detected, not named, while the pool that adds ForkServer
-/// lands; then this is simply StartMethod::ForkServer.)
-template <typename Method, typename = void>
-struct ForkServerOf {
-    static constexpr Method value = Method::Fork;
-};
-template <typename Method>
-struct ForkServerOf<Method, std::void_t<decltype(Method::ForkServer)>> {
-    static constexpr Method value = Method::ForkServer;
-};
 
 /// "frames 120/300 (40%), 55.1 fps, ETA 3 s": redrawn in place on a
 /// terminal, a plain line every 2 s elsewhere; nothing with --quiet.
@@ -129,7 +115,9 @@ int video_command(const VideoFlags& flags) {
     options.workers = flags.jobs;
     options.timeout_seconds = flags.timeout_seconds;
     options.interrupts = install_interrupt_handlers();
-    options.start_method = ForkServerOf<StartMethod>::value;
+    // The decoder's and encoder's threads start after the workers: a
+    // replacement worker must come from the fork server, not from here.
+    options.start_method = StartMethod::ForkServer;
     FramePool pool(options);  // the workers exist before the decoder's threads do
 
     // FFmpeg's own log lines would repeat (or garble) the one error we give;

@@ -15,15 +15,12 @@ using frames_test::run_stream;
 using frames_test::stamp_of;
 using frames_test::stamped_frame;
 
-TEST(FramePoolFaults, WorkerCrashFailsOneFrameAndIsReplaced) {
+/// Frame 13 kills its worker: that frame alone fails, and the replacement
+/// (forked by `method`: from here, or by the fork server) finds the slots.
+void crash_costs_one_frame(pixpool::StartMethod method) {
     pixpool::FrameOptions options;
     options.workers = 2;
-    // One frame per worker at a time. With more, pixpool::Pool (pool/src/master.cpp,
-    // Master::send) can blame the wrong frame: when its send to a worker that just
-    // died fails, it handles the death before reading the result of the frame that
-    // worker had finished, so that frame is reported crashed and the one that
-    // really crashed runs again on another worker. That is the pool's to fix.
-    options.capacity = 2;
+    options.start_method = method;
     options.process = [](const cv::Mat& frame) {
         if (stamp_of(frame) == 13) std::abort();
         return frame;
@@ -44,6 +41,12 @@ TEST(FramePoolFaults, WorkerCrashFailsOneFrameAndIsReplaced) {
     }
     EXPECT_NE(pool.worker_pids(), before);
     EXPECT_EQ(pool.worker_pids().size(), 2u);
+}
+
+TEST(FramePoolFaults, WorkerCrashFailsOneFrameAndIsReplaced) { crash_costs_one_frame(pixpool::StartMethod::Fork); }
+
+TEST(FramePoolFaults, WorkerCrashUnderAForkServerFailsOneFrameAndIsReplaced) {
+    crash_costs_one_frame(pixpool::StartMethod::ForkServer);
 }
 
 TEST(FramePoolFaults, HungFrameTimesOutAndTheStreamGoesOn) {
