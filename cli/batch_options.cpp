@@ -66,7 +66,15 @@ void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bo
                      "redo every output; by default one that is up to date (same input, same filters and "
                      "options, per the journal in the output folder) is skipped");
     command.add_flag("-n,--dry-run", b.dry_run, "print what would be done (input -> output, skips) and write nothing");
-    command.add_option("--report", flags.report, "write one JSON line per input and a summary line here ('-': stdout)");
+    command.add_option("--report", flags.report,
+                       "write one JSON line per input and a summary line here ('-': stdout); {shard} in the name "
+                       "becomes I-of-N, so each shard writes its own");
+    if (output_required) {
+        command.add_option("--shard", flags.shard,
+                           "process only shard I of N (0-based) of the input list: I/N; auto: from a Slurm job "
+                           "array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT); auto/N: also from a Kubernetes "
+                           "Indexed Job (JOB_COMPLETION_INDEX). Each shard keeps its own journal in -o");
+    }
     command.add_flag("-q,--quiet", flags.quiet, "no progress line");
     command.add_option("--prefix", b.output.prefix, "prepend to every output file name, e.g. blurred_");
     command.add_option("--format", b.output.format, "output format (default: the input's)")
@@ -124,6 +132,17 @@ void finish_batch_flags(BatchFlags& flags) {
     }
     if (flags.output_required && b.out_dir.empty() && !b.in_place) {
         throw UsageError("say where outputs go: -o DIR, or --in-place");
+    }
+    if (!flags.shard.empty()) {
+        try {
+            flags.batch.shard = parse_shard(flags.shard);
+        } catch (const ShardError& e) {
+            throw UsageError(e.what());
+        }
+    }
+    const Shard& shard = flags.batch.shard;
+    for (auto at = flags.report.find("{shard}"); at != std::string::npos; at = flags.report.find("{shard}")) {
+        flags.report.replace(at, 7, std::to_string(shard.index) + "-of-" + std::to_string(shard.count));
     }
     flags.batch.start_method = flags.start_method == "spawn"        ? StartMethod::Spawn
                                : flags.start_method == "forkserver" ? StartMethod::ForkServer

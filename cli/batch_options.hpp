@@ -23,7 +23,8 @@ struct BatchFlags {
     std::string start_method = "fork";
     std::string fail_on = "error";
     bool no_auto_orient = false;
-    std::string report;            ///< --report FILE ("-": stdout)
+    std::string report;            ///< --report FILE ("-": stdout); {shard} becomes "I-of-N"
+    std::string shard;             ///< --shard I/N, auto or auto/N; empty: the whole batch
     bool quiet = false;
     bool output_required = false;  ///< run/blur: -o or --in-place
 };

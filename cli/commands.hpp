@@ -12,5 +12,9 @@ enum ExitStatus { kOk = 0, kSomeFailed = 1, kUsage = 2, kInterrupted = 130 };
 int run_command(BatchFlags& flags);
 int bench_command(BatchFlags& flags);
 int filters_command();
+/// `pixpool status OUT` (status_command.cpp).
+int status_command(const std::string& out_dir);
+/// `pixpool merge-reports A.jsonl B.jsonl ...` (merge_reports.cpp).
+int merge_reports_command(const std::vector<std::string>& reports);
 
 }  // namespace pixpool::cli

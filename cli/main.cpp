@@ -44,6 +44,17 @@ int main(int argc, char** argv) {
 
     CLI::App* list = app.add_subcommand("filters", "list every filter with its parameters");
 
+    std::string status_dir;
+    CLI::App* status = app.add_subcommand(
+        "status", "from the journals in an output folder: how many inputs are done, failed (with the errors) and "
+                  "missing, per shard and in all; exit 0 only when all are done");
+    status->add_option("output", status_dir, "the -o folder of a run (or of every shard of one)")->required();
+
+    std::vector<std::string> reports;
+    CLI::App* merge = app.add_subcommand(
+        "merge-reports", "the --report files of a batch's shards as one on stdout: one row per input and a summary");
+    merge->add_option("reports", reports, "JSON Lines reports (--report) of the shards")->required();
+
     const char* config_keys =
         "\nEvery long option above can also be set in a TOML file read with `pixpool --config FILE`,\n"
         "in a table named after the command; options on the command line win. For example:\n"
@@ -68,6 +79,8 @@ int main(int argc, char** argv) {
         if (*bench) return bench_command(bench_flags);
         if (*list) return filters_command();
         if (*video_flags.command) return video_command(video_flags);
+        if (*status) return status_command(status_dir);
+        if (*merge) return merge_reports_command(reports);
     } catch (const pixpool::filters::FilterError& e) {
         std::cerr << "pixpool: error: " << e.what() << "\n";
         return kUsage;

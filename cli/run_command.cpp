@@ -18,7 +18,7 @@ int exit_status_of(const BatchReport& report) {
 namespace {
 
 /// --dry-run: the plan, one line per input.
-void print_plan(const BatchReport& report) {
+void print_plan(const BatchReport& report, const Shard& shard) {
     for (const FileReport& file : report.files) {
         if (file.status == Status::Failed) {
             std::cout << "error: " << file.error << "\n";
@@ -29,7 +29,8 @@ void print_plan(const BatchReport& report) {
         }
     }
     std::size_t to_write = report.files.size() - report.failed - report.skipped;
-    std::cout << "pixpool: dry run: " << to_write << " to write, " << report.skipped << " up to date, "
+    const std::string of_shard = shard.whole() ? "" : " (shard " + shard.label() + ")";
+    std::cout << "pixpool: dry run" << of_shard << ": " << to_write << " to write, " << report.skipped << " up to date, "
               << report.failed << " refused; nothing was written\n";
 }
 
@@ -54,7 +55,7 @@ int run_command(BatchFlags& flags) {
     BatchReport report = run_batch(batch, callbacks);
     progress.finish();
     if (batch.dry_run) {
-        print_plan(report);
+        print_plan(report, batch.shard);
         return report.failed > 0 ? kSomeFailed : kOk;
     }
     if (report_file) report_file->summary(report);
