@@ -5,6 +5,9 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
+#include <limits>
+
 namespace pixpool::filters {
 namespace {
 
@@ -15,9 +18,21 @@ int border_mode(const std::string& mode) {
     return cv::BORDER_CONSTANT;
 }
 
+int side(const Values& values, const char* name) {
+    return values.has(name) ? values.integer(name) : values.integer("all");
+}
+
+cv::Size output_size(cv::Size input, const Values& values) {
+    // 64-bit sums saturated to int: 100000 on each side of a wide image must not wrap.
+    const auto grown = [](long long base, long long a, long long b) {
+        return static_cast<int>(std::min<long long>(base + a + b, std::numeric_limits<int>::max()));
+    };
+    return {grown(input.width, side(values, "left"), side(values, "right")),
+            grown(input.height, side(values, "top"), side(values, "bottom"))};
+}
+
 cv::Mat apply(const cv::Mat& image, const Values& values) {
-    const int all = values.integer("all");
-    auto side = [&](const char* name) { return values.has(name) ? values.integer(name) : all; };
+    auto side = [&](const char* name) { return filters::side(values, name); };
     const int mode = border_mode(values.choice("mode"));
     cv::Mat out;
     cv::copyMakeBorder(image, out, side("top"), side("bottom"), side("left"), side("right"), mode,
@@ -38,7 +53,9 @@ Filter pad_filter() {
              kit::choice("mode", "constant uses fill; replicate repeats the edge; reflect mirrors; wrap tiles",
                          "constant", {"constant", "replicate", "reflect", "wrap"}),
              kit::fill_param()},
-            apply};
+            apply,
+            nullptr,
+            output_size};
 }
 
 }  // namespace pixpool::filters

@@ -78,7 +78,8 @@ Filter resize_filter() {
              kit::interpolation_param("auto", true),
              kit::boolean("upscale", "allow the result to be larger than the image", "false")},
             apply,
-            check};
+            check,
+            [](cv::Size input, const Values& values) { return resize_geometry(values, input).kept.size(); }};
 }
 
 }  // namespace pixpool::filters

@@ -6,7 +6,10 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 namespace pixpool::filters {
 namespace {
@@ -19,17 +22,40 @@ cv::Mat quarter_turns(const cv::Mat& image, int turns) {
     return out;
 }
 
+/// Quarter turns, 0..3, when the angle is a multiple of 90 degrees; else -1.
+int exact_turns(double angle) {
+    const double turns = angle / 90.0;
+    if (std::abs(turns - std::round(turns)) >= 1e-9) return -1;
+    return ((static_cast<int>(std::round(turns)) % 4) + 4) % 4;
+}
+
+cv::Size output_size(cv::Size input, const Values& values) {
+    const double angle = values.number("angle");
+    const int turns = exact_turns(angle);
+    if (turns >= 0) return turns % 2 ? cv::Size(input.height, input.width) : input;
+    if (!values.boolean("expand")) return input;
+    const cv::Rect2f bounds = cv::RotatedRect(cv::Point2f(), input, static_cast<float>(angle)).boundingRect2f();
+    return {static_cast<int>(std::ceil(bounds.width - 1e-3)), static_cast<int>(std::ceil(bounds.height - 1e-3))};
+}
+
+/// OpenCV's warpAffine asserts below SHORT_MAX a side (dst.cols < SHRT_MAX).
+constexpr int kMaxResampledSide = 32766;
+
 cv::Mat apply(const cv::Mat& image, const Values& values) {
     const double angle = values.number("angle");
-    const double turns = angle / 90.0;
-    if (std::abs(turns - std::round(turns)) < 1e-9)
-        return quarter_turns(image, ((static_cast<int>(std::round(turns)) % 4) + 4) % 4);
+    if (const int turns = exact_turns(angle); turns >= 0) return quarter_turns(image, turns);
     const cv::Point2f centre((image.cols - 1) / 2.0f, (image.rows - 1) / 2.0f);
     cv::Mat matrix = cv::getRotationMatrix2D(centre, -angle, 1.0);  // OpenCV's positive is counter-clockwise
-    cv::Size size = image.size();
-    if (values.boolean("expand")) {
-        const cv::Rect2f bounds = cv::RotatedRect(cv::Point2f(), image.size(), static_cast<float>(angle)).boundingRect2f();
-        size = cv::Size(static_cast<int>(std::ceil(bounds.width - 1e-3)), static_cast<int>(std::ceil(bounds.height - 1e-3)));
+    const cv::Size size = output_size(image.size(), values);
+    if (std::max({size.width, size.height, image.cols, image.rows}) > kMaxResampledSide) {
+        char degrees[32];
+        std::snprintf(degrees, sizeof degrees, "%g", angle);
+        throw FilterError("rotate: by " + std::string(degrees) + " degrees (not a multiple of 90) works up to " +
+                          std::to_string(kMaxResampledSide) + " pixels a side; the image is " +
+                          std::to_string(image.cols) + "x" + std::to_string(image.rows) + " and the output would be " +
+                          std::to_string(size.width) + "x" + std::to_string(size.height));
+    }
+    if (size != image.size()) {
         matrix.at<double>(0, 2) += (size.width - 1) / 2.0 - centre.x;
         matrix.at<double>(1, 2) += (size.height - 1) / 2.0 - centre.y;
     }
@@ -54,7 +80,9 @@ Filter rotate_filter() {
              kit::fill_param(),
              kit::boolean("expand", "grow the canvas to hold the whole rotated image (else keep the size)", "false"),
              kit::interpolation_param("linear", false)},
-            apply};
+            apply,
+            nullptr,
+            output_size};
 }
 
 }  // namespace pixpool::filters

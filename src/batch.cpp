@@ -5,6 +5,7 @@
 
 #include <pixpool/batch.hpp>
 
+#include "atomic_file.hpp"
 #include "batch_plan.hpp"
 #include "journal_files.hpp"
 #include "logger.hpp"
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <memory>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -48,17 +50,21 @@ std::string handle_task(const std::string& payload, const filters::Chain& chain,
     }
 }
 
-/// A worker killed mid-write may leave its ".NAME.pixpool-tmp-PID-XXXXXX"
-/// beside the output; the master removes it so no partial file survives.
-void remove_temporaries(const std::string& output, pid_t pid) {
-    if (pid <= 0) return;
-    fs::path out(output);
-    std::string prefix = "." + out.filename().string() + ".pixpool-tmp-" + std::to_string(pid) + "-";
-    std::error_code ec;
-    fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove(it->path(), ec);
-    }
+/// A worker killed mid-write (crash, timeout, a second Ctrl-C) may leave a
+/// temporary when the output folder has no O_TMPFILE: the master removes
+/// it. A worker that failed removed its own, so the folder is not listed
+/// again for every failed file (that was O(n^2) for a folder of failures).
+void remove_temporaries(const FileReport& file, pid_t pid) {
+    if (file.status == Status::Ok || file.status == Status::Failed) return;
+    detail::remove_temporaries_of(fs::path(file.output).parent_path().string(), pid);
+}
+
+/// Temporaries left by workers of a run killed with SIGKILL (their pids are
+/// dead now), in each folder this batch writes to: one listing per folder.
+void remove_stale_temporaries(const std::vector<FileReport>& files) {
+    std::set<std::string> folders;
+    for (const FileReport& file : files) folders.insert(fs::path(file.output).parent_path().string());
+    for (const std::string& folder : folders) detail::remove_stale_temporaries(folder);
 }
 
 /// Turns the pool's result into the file's report.
@@ -81,7 +87,7 @@ void record(FileReport& file, const Result& result) {
         case Status::TimedOut: file.error = file.input + ": " + result.value; break;
         case Status::Cancelled: file.error = file.input + ": not processed (" + result.value + ")"; break;
     }
-    if (result.status != Status::Ok) remove_temporaries(file.output, result.pid);
+    remove_temporaries(file, result.pid);
 }
 
 /// Indices of the files still to run, largest first, so the longest jobs
@@ -288,6 +294,7 @@ BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbac
         if (callbacks.file_done) callbacks.file_done(file);
     }
     std::vector<std::size_t> order = dispatch_order(report.files);
+    if (!options.dry_run && !order.empty()) remove_stale_temporaries(report.files);
     if (!options.dry_run) {
         auto done = [&](FileReport& file, const Result& result) {
             record(file, result);

@@ -36,16 +36,36 @@ double ms_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-/// Runs the chain, giving its errors the file name: a FilterError's message
-/// names the filter and the problem but not which of many files it hit.
-cv::Mat apply_chain(const filters::Chain& chain, const cv::Mat& image, const std::string& input) {
-    try {
-        return chain.apply(image);
-    } catch (const filters::FilterError& e) {
-        throw ImageError(input + ": " + e.what());
-    } catch (const cv::Exception& e) {
-        throw ImageError(input + ": filter failed: " + e.err);
+/// A filter that grows the image (pad, resize with upscale, rotate with
+/// expand) is held to the pixel limit too, before it allocates.
+void refuse_large_output(const filters::Step& step, cv::Size input, std::uint64_t max_pixels,
+                         const std::string& file) {
+    if (max_pixels == 0 || !step.filter->output_size) return;
+    const cv::Size out = step.filter->output_size(input, step.values);
+    const std::uint64_t pixels = std::uint64_t(std::max(out.width, 0)) * std::uint64_t(std::max(out.height, 0));
+    if (pixels <= max_pixels) return;
+    throw ImageError(file + ": " + step.filter->name + ": refused: the output would be " + std::to_string(out.width) +
+                     "x" + std::to_string(out.height) + ", " + std::to_string(pixels / 1'000'000) +
+                     " megapixels, over the limit of " + std::to_string(max_pixels / 1'000'000) + " (--max-pixels)");
+}
+
+/// Runs the chain step by step, giving its errors the file name: a
+/// FilterError's message names the filter and the problem but not which of
+/// many files it hit.
+cv::Mat apply_chain(const filters::Chain& chain, const cv::Mat& image, const std::string& input,
+                    std::uint64_t max_pixels) {
+    cv::Mat current = image;
+    for (const filters::Step& step : chain.steps()) {
+        refuse_large_output(step, current.size(), max_pixels, input);
+        try {
+            current = step.apply(current);
+        } catch (const filters::FilterError& e) {
+            throw ImageError(input + ": " + e.what());
+        } catch (const cv::Exception& e) {
+            throw ImageError(input + ": filter failed: " + e.err);
+        }
     }
+    return current;
 }
 
 }  // namespace
@@ -73,7 +93,7 @@ ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, c
         }
     }
     const auto decoded = Clock::now();
-    const cv::Mat result = apply_chain(image.rest, image.image, task.input);
+    const cv::Mat result = apply_chain(image.rest, image.image, task.input, read.max_pixels);
     const auto filtered = Clock::now();
     write_image_atomically(result, task.output, output, metadata);
     const auto written = Clock::now();

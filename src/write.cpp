@@ -1,9 +1,8 @@
-/// Writing one image atomically: encode in memory (metadata included), write
-/// a temporary file in the output's folder, rename it over the output. A
-/// reader (or a crash, or a worker killed on timeout) never sees a
-/// half-written output; at worst a `.NAME.pixpool-tmp-PID-XXXXXX` file is
-/// left behind by a killed worker.
+/// Writing one image atomically: encode in memory (metadata included), then
+/// put the bytes in place with atomic_file.hpp. A reader (or a crash, or a
+/// worker killed on timeout) never sees a half-written output.
 
+#include "atomic_file.hpp"
 #include "codecs/heif_encode.hpp"
 #include "detail.hpp"
 #include "metadata.hpp"
@@ -11,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -74,7 +74,10 @@ int tiff_compression_code(const std::string& name, const std::string& path) {
 /// Encoder parameters from the options (see OutputOptions for each field).
 /// WebP is lossy at quality 90 unless asked otherwise: OpenCV's default with
 /// no quality is lossless (quality > 100 means lossless to it).
-std::vector<int> encode_params(const std::string& ext, const OutputOptions& output, const std::string& path) {
+constexpr int kWebpMaxSide = 16383;
+
+std::vector<int> encode_params(const std::string& ext, const OutputOptions& output, const std::string& path,
+                               cv::Size image_size) {
     if (is_jpeg(ext)) {
         std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, output.quality < 0 ? 95 : output.quality};
         if (output.progressive) params.insert(params.end(), {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
@@ -87,6 +90,10 @@ std::vector<int> encode_params(const std::string& ext, const OutputOptions& outp
         return {cv::IMWRITE_PNG_COMPRESSION, output.png_compression};
     }
     if (ext == "webp") {
+        if (std::max(image_size.width, image_size.height) > kWebpMaxSide)  // libwebp's limit; OpenCV says "size > 0"
+            throw ImageError(path + ": cannot encode as webp: WebP holds at most " + std::to_string(kWebpMaxSide) +
+                             " pixels a side, the image is " + std::to_string(image_size.width) + "x" +
+                             std::to_string(image_size.height));
         if (output.webp_lossless) return {cv::IMWRITE_WEBP_QUALITY, 101};
         return {cv::IMWRITE_WEBP_QUALITY, output.quality < 0 ? 90 : output.quality};
     }
@@ -107,7 +114,7 @@ std::vector<uchar> encode(const cv::Mat& image, const std::string& path, const O
     try {
         const cv::Mat ready = convert_for_format(image, ext);
         channels = ready.channels();
-        if (!cv::imencode("." + ext, ready, bytes, encode_params(ext, output, path)))
+        if (!cv::imencode("." + ext, ready, bytes, encode_params(ext, output, path, ready.size())))
             throw ImageError(path + ": cannot encode as " + ext);
     } catch (const cv::Exception& e) {
         throw ImageError(path + ": cannot encode as " + ext + ": " + e.err);
@@ -121,24 +128,6 @@ void create_parent_folder(const fs::path& folder, const std::string& path) {
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) throw ImageError(path + ": cannot create folder " + folder.string() + ": " + ec.message());
-}
-
-/// mkstemp creates files with mode 0600; an output should get the usual
-/// 0666 minus umask. Reading the umask means setting it, which is safe here
-/// because a worker process is single-threaded.
-int give_default_mode(int fd) {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    return ::fchmod(fd, 0666 & ~mask) == 0 ? 0 : errno;
-}
-
-/// Fills the open temporary file and closes it. Returns 0 or an errno.
-int fill_and_close(int fd, const std::vector<uchar>& bytes) {
-    int err = detail::write_all(fd, bytes.data(), bytes.size());
-    if (err == 0) err = give_default_mode(fd);
-    // close() can report a delayed write error (NFS, full disk): keep it.
-    if (::close(fd) != 0 && err == 0) err = errno;
-    return err;
 }
 
 }  // namespace
@@ -161,18 +150,8 @@ void write_image_atomically(const cv::Mat& image, const std::string& path, const
     const fs::path target(path);
     create_parent_folder(target.parent_path(), path);
 
-    const fs::path temp_path = target.parent_path() / ("." + target.filename().string() + ".pixpool-tmp-" +
-                                                       std::to_string(::getpid()) + "-XXXXXX");
-    std::string temp = temp_path.string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) throw detail::errno_error(path, "cannot write", errno);
-
-    int err = fill_and_close(fd, bytes);
-    if (err == 0 && std::rename(temp.c_str(), path.c_str()) != 0) err = errno;
-    if (err != 0) {
-        ::unlink(temp.c_str());
+    if (const int err = detail::write_file_atomically(path, bytes.data(), bytes.size()))
         throw detail::errno_error(path, "cannot write", err);
-    }
 }
 
 }  // namespace pixpool

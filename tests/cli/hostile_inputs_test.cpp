@@ -11,6 +11,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -283,6 +285,44 @@ TEST(HostileInputs, AnOutputFolderThatIsTheInputFolderIsRefusedInsteadOfDoingNot
     auto beside = run_pixpool({"run", (dir / "in").string(), "--in-place", "--prefix", "p_", "-q", "-f", "invert"});
     EXPECT_EQ(beside.status, 0) << beside.out << beside.err;
     EXPECT_TRUE(fs::exists(dir / "in/p_a.png"));
+}
+
+TEST(HostileInputs, NamesOf255BytesAreWrittenAndReplaced) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    const std::string name = std::string(251, 'n') + ".png";  // the most a name may have
+    write_png(dir / "in" / name, 140);
+    for (int run = 0; run < 2; ++run) {  // the second replaces the first's output
+        auto r = run_pixpool(run_args(dir, {"--overwrite"}));
+        EXPECT_EQ(r.status, 0) << run << r.out << r.err;
+        EXPECT_FALSE(cv::imread((dir / "out" / name).string()).empty()) << run;
+    }
+    for (const auto& entry : fs::directory_iterator(dir / "out"))
+        EXPECT_EQ(entry.path().filename().string().find("pixpool-tmp"), std::string::npos) << entry.path();
+}
+
+/// A pid that no process has: a child that has exited and been reaped.
+pid_t dead_pid() {
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    ::waitpid(child, nullptr, 0);
+    return child;
+}
+
+TEST(HostileInputs, StaleTemporariesOfDeadWorkersAreRemovedAndLiveOnesKept) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    fs::create_directories(dir / "out");
+    write_png(dir / "in/a.png", 150);
+    const std::string dead = std::to_string(dead_pid()), live = std::to_string(::getpid());
+    const std::vector<std::string> stale = {".pixpool-tmp-" + dead + "-1a2b3c4d", ".a.png.pixpool-tmp-" + dead + "-Xy12Z9"};
+    const std::string kept = ".pixpool-tmp-" + live + "-00000000";
+    for (const auto& name : stale) std::ofstream(dir / "out" / name) << "partial";
+    std::ofstream(dir / "out" / kept) << "being written";
+    auto r = run_pixpool(run_args(dir));
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    for (const auto& name : stale) EXPECT_FALSE(fs::exists(dir / "out" / name)) << name;
+    EXPECT_TRUE(fs::exists(dir / "out" / kept));
 }
 
 TEST(HostileInputs, TimeoutIsValidatedAndDefaultsToTenMinutes) {

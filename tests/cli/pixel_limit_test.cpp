@@ -182,3 +182,44 @@ TEST(PixelLimit, AJpegWithAbsurdlyManyScansIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PixelLimit, FiltersThatGrowTheImageAreHeldToTheLimitNamingTheFilter) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    save(dir / "in/a.png", encode(".png", picture(300)));
+    const std::vector<std::pair<std::string, std::string>> growing = {
+        {"pad:all=100000", "pad: refused: the output would be 200300x200300, 40120 megapixels, over the limit of 250"},
+        {"resize:scale=100,upscale=true", "resize: refused: the output would be 30000x30000, 900 megapixels"},
+    };
+    for (const auto& [filter, message] : growing) {
+        auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "-f", filter,
+                              "--max-memory", "2000"});
+        EXPECT_EQ(r.status, 1) << filter << r.out << r.err;
+        EXPECT_NE(r.out.find("a.png: " + message), std::string::npos) << filter << r.out;
+        EXPECT_FALSE(fs::exists(dir / "out/a.png")) << filter;
+    }
+    auto small = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "-f", "pad:all=10"});
+    EXPECT_EQ(small.status, 0) << small.out;
+    EXPECT_EQ(cv::imread((dir / "out/a.png").string()).size(), cv::Size(320, 320));
+}
+
+TEST(PixelLimit, RotateAndWebpSayTheirOwnLimitsInsteadOfAnOpenCvAssertion) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    save(dir / "in/wide.png", encode(".png", cv::Mat(2, 33000, CV_8UC1, cv::Scalar(5))));
+    auto rotate = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "-f",
+                               "rotate:angle=45"});
+    EXPECT_EQ(rotate.status, 1);
+    EXPECT_NE(rotate.out.find("rotate: by 45 degrees (not a multiple of 90) works up to 32766 pixels a side"),
+              std::string::npos)
+        << rotate.out;
+    auto webp = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "webp").string(), "-q", "--format", "webp"});
+    EXPECT_EQ(webp.status, 1);
+    EXPECT_NE(webp.out.find("cannot encode as webp: WebP holds at most 16383 pixels a side, the image is 33000x2"),
+              std::string::npos)
+        << webp.out;
+}
+
+}  // namespace

@@ -68,6 +68,9 @@ using FilterFunction = cv::Mat (*)(const cv::Mat& image, const Values& values);
 /// or height"); runs at parse time so a bad chain fails before any image is read.
 using CheckFunction = void (*)(const std::string& filter, const Values& values);
 
+/// The size `apply` gives an image of size `input`.
+using SizeFunction = cv::Size (*)(cv::Size input, const Values& values);
+
 /// The one declaration of a filter.
 struct Filter {
     std::string name;
@@ -75,6 +78,10 @@ struct Filter {
     std::vector<Param> params;
     FilterFunction apply = nullptr;
     CheckFunction check = nullptr;     ///< optional; throws FilterError
+    /// For filters that change the size (pad, resize, rotate): what it will
+    /// be, before any pixel is allocated, so a caller can hold the result to
+    /// a pixel limit. nullptr: the output has the input's size or less.
+    SizeFunction output_size = nullptr;
 };
 
 /// Every filter, in the order `pixpool filters` lists them.
