@@ -119,11 +119,17 @@ void Master::finish(std::uint64_t id, Result result) {
     result.task_id = id;
     result.attempts = task.attempts;
     if (!task.call) {
-        finished_[id] = std::move(result);
+        if (!task.unwanted) finished_[id] = std::move(result);
         return;
     }
     --task.call->outstanding;
     if (!task.call->abandoned) task.call->arrived.emplace_back(task.index, std::move(result));
+}
+
+void Master::forget(std::uint64_t id) {
+    if (finished_.erase(id) > 0) return;
+    auto it = tasks_.find(id);
+    if (it != tasks_.end() && !it->second.call) it->second.unwanted = true;
 }
 
 void Master::cancel_queue(const std::string& why) {

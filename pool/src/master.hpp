@@ -47,6 +47,8 @@ public:
                        const std::function<void(std::size_t, Result&)>& on_result);
     Result wait_for(std::uint64_t id);
     bool ready(std::uint64_t id) const { return finished_.count(id) > 0; }
+    /// Its future is gone: drop the result, now or when it comes.
+    void forget(std::uint64_t id);
 
     void close() { closed_ = true; }
     bool is_closed() const { return closed_; }
@@ -89,6 +91,7 @@ private:
         int attempts = 0;
         std::shared_ptr<Call> call;  ///< map_unordered's, or null for a future
         std::size_t index = 0;       ///< position in that call's payloads
+        bool unwanted = false;       ///< its future was dropped: the result goes nowhere
     };
 
     PoolOptions options_;

@@ -32,6 +32,24 @@ int usable_cpus() {
     return n > 0 ? static_cast<int>(n) : 1;
 }
 
+TaskFuture::~TaskFuture() {
+    if (auto master = master_.lock()) master->forget(id_);
+}
+
+TaskFuture::TaskFuture(TaskFuture&& other) noexcept : master_(std::move(other.master_)), id_(other.id_) {
+    other.master_.reset();
+}
+
+TaskFuture& TaskFuture::operator=(TaskFuture&& other) noexcept {
+    if (this != &other) {
+        if (auto master = master_.lock()) master->forget(id_);
+        master_ = std::move(other.master_);
+        id_ = other.id_;
+        other.master_.reset();
+    }
+    return *this;
+}
+
 bool TaskFuture::valid() const { return id_ != 0 && !master_.expired(); }
 
 bool TaskFuture::ready() const {

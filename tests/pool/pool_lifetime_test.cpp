@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -47,6 +48,28 @@ TEST(PoolLifetime, AFutureThatOutlivesItsPoolIsInvalidAndGetThrows) {
     EXPECT_FALSE(future->valid());
     EXPECT_FALSE(future->ready());
     EXPECT_THROW((void)future->get(), PoolError);
+}
+
+TEST(PoolLifetime, DroppedFuturesStillRunAndLeaveNothingBehind) {
+    std::string path = testing::TempDir() + "dropped_futures_" + std::to_string(::getpid());
+    ::unlink(path.c_str());
+    PoolOptions options = echo_options();
+    options.handler = [path](const std::string& payload) {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        (void)!::write(fd, "x", 1);
+        ::close(fd);
+        return payload;
+    };
+    {
+        Pool pool(options);
+        for (int i = 0; i < 20; ++i) (void)pool.submit("fire and forget");
+        auto kept = pool.submit("kept");
+        EXPECT_EQ(kept.get().value, "kept");
+    }  // the pool's end runs what is queued
+    std::ifstream in(path);
+    std::string ran((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(ran.size(), 21u) << "a dropped future's task still runs";
+    ::unlink(path.c_str());
 }
 
 TEST(PoolLifetime, ACallbackThatThrowsStopsTheCallAndThePoolGoesOn) {

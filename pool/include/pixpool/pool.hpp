@@ -149,6 +149,12 @@ class Master;
 class [[nodiscard]] TaskFuture {
 public:
     TaskFuture() = default;
+    /// A future dropped before get() lets its pool forget the result.
+    ~TaskFuture();
+    TaskFuture(TaskFuture&& other) noexcept;
+    TaskFuture& operator=(TaskFuture&& other) noexcept;
+    TaskFuture(const TaskFuture&) = delete;
+    TaskFuture& operator=(const TaskFuture&) = delete;
     bool valid() const;
     bool ready() const;
     /// Waits (driving the pool) and returns the result; callable once.
