@@ -1,12 +1,15 @@
 #pragma once
-/// The options `run`, `blur` and `bench` share, declared once on each
-/// subcommand and read into a pixpool::BatchOptions.
+/// The options `run`, `blur` and `bench` take, read into a
+/// pixpool::BatchOptions plus what only the command line needs. Which
+/// command takes which option is declared in option_table.cpp.
 
 #include <pixpool/batch.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace pixpool::cli {
 
@@ -17,23 +20,30 @@ public:
 };
 
 struct BatchFlags {
+    /// The command line's defaults where they differ from the library's: a
+    /// time limit, so no single file (a slow-decode bomb) pins a worker for ever.
+    BatchFlags() { batch.timeout_seconds = 600; }
+
     BatchOptions batch;
     std::string log_level;  ///< empty: "info" with --log-dir, else "warn"
     std::string log_dir;
     std::string start_method = "fork";
     std::string fail_on = "error";
     bool no_auto_orient = false;
+    bool no_shrink_on_load = false;
     std::string report;            ///< --report FILE ("-": stdout); {shard} becomes "I-of-N"
     std::string shard;             ///< --shard I/N, auto or auto/N; empty: the whole batch
-    bool quiet = false;
-    bool output_required = false;  ///< run/blur: -o or --in-place
+    bool quiet = false;            ///< nothing but errors
+    double sigma = 3.0;            ///< blur's --sigma
+    bool halt_on_error = false;
+    std::string halt;              ///< "fail=N" or "fail=N%"
+    std::vector<std::string> bench_workers;  ///< bench --workers 1,2,4
+    std::string plot;              ///< bench --plot FILE.svg
+    std::string command;           ///< "run", "blur" or "bench"
 };
 
-/// Adds INPUT..., -r, -o, --prefix, --format, --quality, -j, --inline,
-/// --timeout, --retries, --log-level, --log-dir. With `with_filters`, also
-/// -f/--filter (blur has --sigma instead). `output_required`: bench writes to
-/// temporary folders and takes no -o.
-void add_batch_flags(CLI::App& command, BatchFlags& flags, bool with_filters, bool output_required);
+/// Adds every option of the table that `command` ("run", "blur", "bench") takes.
+void add_batch_flags(CLI::App& app, BatchFlags& flags, const std::string& command);
 
 /// Completes the options after parsing (log config). Throws UsageError with
 /// a one-line message for a configuration problem (no inputs, no output, a

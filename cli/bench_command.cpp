@@ -13,8 +13,6 @@ namespace fs = std::filesystem;
 
 namespace pixpool::cli {
 
-int exit_status_of(const BatchReport& report);
-
 namespace {
 
 /// A fresh folder for one side of the comparison, removed when done.
@@ -75,7 +73,7 @@ int bench_command(BatchFlags& flags) {
     double speedup = seq.wall_seconds / std::max(par.wall_seconds, 1e-9);
     double efficiency = par.workers > 0 ? speedup / par.workers : 0;
     std::printf("  speedup %.2fx, parallel efficiency %.2f (speedup / workers)\n", speedup, efficiency);
-    if (seq.failed + par.failed > 0) std::cout << "pixpool: " << summarize(par) << std::flush;
+    if (seq.failed + par.failed > 0) std::cerr << "pixpool: " << summarize(par) << std::flush;
     return std::max(exit_status_of(seq), exit_status_of(par));
 }
 

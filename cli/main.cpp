@@ -1,6 +1,15 @@
 /// pixpool: batch image processing on a pool of worker processes.
+///
+/// Streams: diagnostics, progress and the summary go to stderr; stdout
+/// carries only data (the --report - JSON Lines, the --dry-run plan, one
+/// image with -o -, listings and help). Exit status: see commands.hpp.
 
 #include "commands.hpp"
+#include "config_file.hpp"
+#include "did_you_mean.hpp"
+#include "docs.hpp"
+#include "help.hpp"
+#include "option_table.hpp"
 #include "video_command.hpp"
 
 #include <pixpool/batch.hpp>
@@ -11,88 +20,156 @@
 
 #include <csignal>
 #include <iostream>
-#include <sstream>
 
 using namespace pixpool::cli;
+
+namespace {
+
+/// Every spelling of the options `command` takes: "--quality", "-o".
+std::vector<std::string> option_spellings(unsigned command) {
+    std::vector<std::string> names = {"--help", "--config"};
+    for (const OptionSpec& spec : option_table()) {
+        if (!spec.takes(command) || spec.positional) continue;
+        names.push_back("--" + spec.long_name);
+        if (spec.short_name) names.push_back(std::string("-") + spec.short_name);
+    }
+    return names;
+}
+
+/// Why a command refuses an option that another command takes.
+std::string why_not_taken(const std::string& command, const OptionSpec& spec) {
+    if (command == "bench") {
+        if (spec.long_name == "inline") return "bench always times an inline run";
+        return "bench writes to temporary folders, removes them and reports only timings";
+    }
+    if (spec.long_name == "sigma") return "use run -f gaussian_blur:sigma=S";
+    if (spec.long_name == "filter") return "blur's filter is gaussian_blur; use run -f for others";
+    return "it is a bench option";
+}
+
+/// An argument CLI11 could not place: an unknown option, with a guess, or
+/// an option of another command, with the reason.
+std::string unexpected_argument(const std::string& command, const std::string& arg) {
+    const std::string spelled = arg.substr(0, arg.find('='));
+    if (spelled.size() < 2 || spelled[0] != '-') {
+        return "unexpected argument '" + arg + "'";
+    }
+    if (const OptionSpec* spec = find_option(spelled)) {
+        return command + " does not take " + spelled + ": " + why_not_taken(command, *spec);
+    }
+    return "unknown option " + spelled + did_you_mean(spelled, option_spellings(command_bit(command)));
+}
+
+int usage_error(const std::string& where, const std::string& message) {
+    std::cerr << where << ": error: " << message << "\n";
+    return kUsage;
+}
+
+/// The command's App: the table's options, help from the tables.
+int run_command_line(const CommandInfo& command, std::vector<std::string> args, const std::string& config) {
+    CLI::App app{"pixpool"};
+    app.formatter_fn([](const CLI::App* a, std::string name, CLI::AppFormatMode mode) {
+        // video declares its own options (not in the option table yet): CLI11's help.
+        if (a->get_name() == "video") return CLI::Formatter().make_help(a, name, mode);
+        return a->get_parent() ? command_help(a->get_name()) : program_help();
+    });
+    if (!config.empty()) app.set_config("--config", config, "", /*config_required=*/true);
+    BatchFlags flags;
+    VideoFlags video;
+    std::string filter_name;
+    if (command.name == "video") add_video_command(app, video);
+    CLI::App* sub = command.name == "video" ? video.command : app.add_subcommand(command.name, command.summary);
+    if (command_bit(command.name)) {
+        add_batch_flags(*sub, flags, command.name);
+    } else if (command.name == "filters") {
+        sub->add_option("name", filter_name, "one filter to describe");
+    } else if (command.name == "status") {
+        sub->add_option("output", filter_name, "the -o folder of a run (or of every shard of one)")->required();
+    } else if (command.name == "merge-reports") {
+        sub->add_option("reports", flags.bench_workers, "JSON Lines reports (--report) of the shards")->required();
+    }
+    std::vector<std::string> argv_text = {"pixpool", command.name};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_text) argv.push_back(a.data());
+    const std::string where = "pixpool " + command.name;
+    try {
+        app.parse(static_cast<int>(argv.size()), argv.data());
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ExtrasError&) {
+        std::vector<std::string> extra = sub->remaining();
+        for (const auto& more : app.remaining()) extra.push_back(more);
+        std::string first = extra.empty() ? "?" : extra.front();
+        for (const auto& arg : extra) {
+            if (!arg.empty() && arg[0] == '-') {
+                first = arg;
+                break;
+            }
+        }
+        return usage_error(where, unexpected_argument(command.name, first) + "; see " + where + " --help");
+    } catch (const CLI::ParseError& e) {
+        return usage_error(where, std::string(e.what()) + "; see " + where + " --help");
+    }
+    if (command.name == "filters") return filters_command(filter_name);
+    if (command.name == "formats") return formats_command();
+    if (command.name == "status") return status_command(filter_name);
+    if (command.name == "merge-reports") return merge_reports_command(flags.bench_workers);
+    if (command.name == "video") return video_command(video);
+    if (command.name == "blur") flags.batch.filter_specs = {blur_filter_spec(flags.sigma)};
+    if (command.name == "bench") return bench_command(flags);
+    return run_command(flags);
+}
+
+int dispatch(std::vector<std::string> args) {
+    if (args.empty()) {
+        std::cerr << short_usage();
+        return kUsage;
+    }
+    const std::string config = take_config_option(args);
+    // Global options may come before the command.
+    if (args.empty()) return usage_error("pixpool", "no command given\n" + short_usage());
+    const std::string& first = args.front();
+    if (first == "-V" || first == "--version") {
+        std::cout << "pixpool " << PIXPOOL_VERSION << "\n";
+        return kOk;
+    }
+    if (first == "-h" || first == "--help") {
+        std::cout << program_help();
+        return kOk;
+    }
+    if (first == kGenerateCommand) return generate_command(std::vector<std::string>(args.begin() + 1, args.end()));
+    const CommandInfo* command = find_command(first);
+    if (!command) {
+        if (!first.empty() && first[0] == '-') {
+            std::string hint = did_you_mean(first, {"--help", "--version", "--config"});
+            return usage_error("pixpool", "unknown option " + first + hint +
+                                              "; options of a command go after it\n" + short_usage());
+        }
+        return usage_error("pixpool", "unknown command '" + first + "'" + did_you_mean(first, command_names()) +
+                                          "\n" + short_usage());
+    }
+    if (!config.empty()) check_config_keys(config);
+    return run_command_line(*command, std::vector<std::string>(args.begin() + 1, args.end()), config);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     pixpool::serve_if_spawned_image_worker();  // returns at once unless spawned as a worker
     // A closed report pipe (`--report - | head -1`) is an error pixpool
     // reports and exits non-zero for, not a silent death by SIGPIPE.
     ::signal(SIGPIPE, SIG_IGN);
-    CLI::App app{"pixpool: batch image processing on a pool of worker processes, one per CPU core"};
-    app.set_version_flag("--version", std::string("pixpool ") + PIXPOOL_VERSION);
-    app.require_subcommand(1);
-    app.set_config("--config", "", "read options from this TOML file: keys are the long option names, "
-                                   "in a [run], [blur] or [bench] table; flags given here win");
-
-    BatchFlags run_flags, blur_flags, bench_flags;
-    CLI::App* run = app.add_subcommand("run", "apply a chain of filters to every input, in parallel");
-    add_batch_flags(*run, run_flags, /*with_filters=*/true, /*output_required=*/true);
-
-    double sigma = 3.0;
-    CLI::App* blur = app.add_subcommand("blur", "Gaussian blur every input: run -f gaussian_blur:sigma=S");
-    add_batch_flags(*blur, blur_flags, /*with_filters=*/false, /*output_required=*/true);
-    blur->add_option("-s,--sigma", sigma, "blur strength (Gaussian sigma, in pixels)")->capture_default_str();
-
-    CLI::App* bench = app.add_subcommand(
-        "bench", "run the batch inline, then on the pool (into temporary folders); print speedup and efficiency");
-    add_batch_flags(*bench, bench_flags, /*with_filters=*/true, /*output_required=*/false);
-
-    VideoFlags video_flags;
-    add_video_command(app, video_flags);
-
-    CLI::App* list = app.add_subcommand("filters", "list every filter with its parameters");
-
-    std::string status_dir;
-    CLI::App* status = app.add_subcommand(
-        "status", "from the journals in an output folder: how many inputs are done, failed (with the errors) and "
-                  "missing, per shard and in all; exit 0 only when all are done");
-    status->add_option("output", status_dir, "the -o folder of a run (or of every shard of one)")->required();
-
-    std::vector<std::string> reports;
-    CLI::App* merge = app.add_subcommand(
-        "merge-reports", "the --report files of a batch's shards as one on stdout: one row per input and a summary");
-    merge->add_option("reports", reports, "JSON Lines reports (--report) of the shards")->required();
-
-    const char* config_keys =
-        "\nEvery long option above can also be set in a TOML file read with `pixpool --config FILE`,\n"
-        "in a table named after the command; options on the command line win. For example:\n"
-        "  [run]\n  filter = [\"gaussian_blur:sigma=2\", \"resize:width=1600\"]\n  output = \"web\"\n"
-        "  recursive = true\n  format = \"webp\"\n  log-dir = \"logs\"\n";
-    for (CLI::App* command : {run, blur, bench}) command->footer(config_keys);
-
     try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? kOk : kUsage;
-    }
-
-    try {
-        if (*run) return run_command(run_flags);
-        if (*blur) {
-            std::ostringstream spec;
-            spec << "gaussian_blur:sigma=" << sigma;  // as the user wrote it: 0.5, not 0.500000
-            blur_flags.batch.filter_specs = {spec.str()};
-            return run_command(blur_flags);
-        }
-        if (*bench) return bench_command(bench_flags);
-        if (*list) return filters_command();
-        if (*video_flags.command) return video_command(video_flags);
-        if (*status) return status_command(status_dir);
-        if (*merge) return merge_reports_command(reports);
+        return dispatch(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const pixpool::filters::FilterError& e) {
-        std::cerr << "pixpool: error: " << e.what() << "\n";
-        return kUsage;
+        return usage_error("pixpool", e.what());
     } catch (const UsageError& e) {
-        std::cerr << "pixpool: error: " << e.what() << "\n";
-        return kUsage;
+        return usage_error("pixpool", e.what());
     } catch (const pixpool::PoolError& e) {
         std::cerr << "pixpool: error: " << e.what() << "\n";
         return kSomeFailed;
     } catch (const std::exception& e) {
-        std::cerr << "pixpool: error: " << e.what() << "\n";
-        return kUsage;
+        return usage_error("pixpool", e.what());
     }
-    return kUsage;
 }

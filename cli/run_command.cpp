@@ -1,12 +1,16 @@
+/// `pixpool run` (and blur): the batch with progress, report and summary.
+/// Data goes to stdout (the plan, the --report - lines); the progress, the
+/// summary and every diagnostic go to stderr; -q leaves only the errors.
+
 #include "commands.hpp"
 #include "interrupts.hpp"
+#include "preflight.hpp"
 #include "progress.hpp"
 #include "report_file.hpp"
 
-#include <pixpool/filters.hpp>
-
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 namespace pixpool::cli {
 
@@ -17,27 +21,43 @@ int exit_status_of(const BatchReport& report) {
 
 namespace {
 
-/// --dry-run: the plan, one line per input.
-void print_plan(const BatchReport& report, const Shard& shard) {
+/// --dry-run: the plan on stdout, one line per input; refusals on stderr.
+void print_plan(const BatchReport& report, const Shard& shard, bool quiet) {
     for (const FileReport& file : report.files) {
         if (file.status == Status::Failed) {
-            std::cout << "error: " << file.error << "\n";
+            std::cerr << "pixpool: error: " << file.error << "\n";
         } else if (file.skipped) {
             std::cout << "skip (up to date): " << file.input << " -> " << file.output << "\n";
         } else {
             std::cout << "write: " << file.input << " -> " << file.output << "\n";
         }
     }
+    std::cout << std::flush;
+    if (quiet) return;
     std::size_t to_write = report.files.size() - report.failed - report.skipped;
     const std::string of_shard = shard.whole() ? "" : " (shard " + shard.label() + ")";
-    std::cout << "pixpool: dry run" << of_shard << ": " << to_write << " to write, " << report.skipped << " up to date, "
+    std::cerr << "pixpool: dry run" << of_shard << ": " << to_write << " to write, " << report.skipped << " up to date, "
               << report.failed << " refused; nothing was written\n";
+}
+
+/// The summary on stderr; with -q only its error lines.
+void print_summary(const BatchReport& report, bool quiet) {
+    const std::string summary = summarize(report);
+    if (!quiet) {
+        std::cerr << "pixpool: " << summary << std::flush;
+        return;
+    }
+    std::istringstream lines(summary);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("  error: ", 0) == 0) std::cerr << "pixpool: error: " << line.substr(9) << "\n";
+    }
 }
 
 }  // namespace
 
 int run_command(BatchFlags& flags) {
     finish_batch_flags(flags);
+    check_no_filter_as_input(flags);
     BatchOptions& batch = flags.batch;
     const bool show_progress = !flags.quiet && !batch.dry_run;
     batch.log.pattern = progress_log_prefix(show_progress, batch.log.file_template.empty()) + batch.log.pattern;
@@ -47,7 +67,12 @@ int run_command(BatchFlags& flags) {
     std::unique_ptr<ReportFile> report_file;
     if (!flags.report.empty() && !batch.dry_run) report_file = std::make_unique<ReportFile>(flags.report);
     BatchCallbacks callbacks;
-    callbacks.planned = [&](const std::vector<FileReport>& files) { progress.planned(files); };
+    callbacks.planned = [&](const std::vector<FileReport>& files) {
+        // Before any work: nothing to do, or nowhere to write, is a usage error.
+        if (files.empty()) throw UsageError(no_inputs_message(flags));
+        if (!batch.dry_run && !batch.out_dir.empty()) check_output_folder_writable(batch.out_dir);
+        progress.planned(files);
+    };
     callbacks.file_done = [&](const FileReport& file) {
         progress.file_done(file);
         if (report_file) report_file->file_done(file);
@@ -55,23 +80,17 @@ int run_command(BatchFlags& flags) {
     BatchReport report = run_batch(batch, callbacks);
     progress.finish();
     if (batch.dry_run) {
-        print_plan(report, batch.shard);
+        print_plan(report, batch.shard, flags.quiet);
         return report.failed > 0 ? kSomeFailed : kOk;
     }
     if (report_file) report_file->summary(report);
-    // With the report on stdout, stdout stays pure JSON Lines.
-    (flags.report == "-" ? std::cerr : std::cout) << "pixpool: " << summarize(report) << std::flush;
+    print_summary(report, flags.quiet);
     if (report_file && !report_file->error().empty()) {
         std::cerr << "pixpool: error: cannot write the report " << (flags.report == "-" ? "to stdout" : flags.report)
                   << ": " << report_file->error() << " (it is incomplete)\n";
         return report.interrupted ? kInterrupted : kSomeFailed;
     }
     return exit_status_of(report);
-}
-
-int filters_command() {
-    std::cout << filters::describe_filters();
-    return kOk;
 }
 
 }  // namespace pixpool::cli

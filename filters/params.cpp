@@ -118,7 +118,8 @@ std::string canonical(const Param& param, std::string_view raw) {
     return {};
 }
 
-/// Names of all filters, the closest spellings of `name` first.
+/// "did you mean gaussian_blur?" when some filter names are a few edits
+/// from `name`, closest first; else every filter name, so the user can pick.
 std::string suggestions(std::string_view name) {
     auto distance = [](std::string_view a, std::string_view b) {
         std::vector<size_t> row(b.size() + 1);
@@ -139,7 +140,15 @@ std::string suggestions(std::string_view name) {
     std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
         return distance(name, a) < distance(name, b);
     });
-    return join(names);
+    // The closest names, if they are close: a typo, not another filter.
+    const size_t best = names.empty() ? 0 : distance(name, names.front());
+    std::vector<std::string> near;
+    for (const auto& candidate : names) {
+        if (best <= std::max<size_t>(2, name.size() / 4) && distance(name, candidate) == best) near.push_back(candidate);
+    }
+    if (!near.empty()) return "did you mean " + join(near, " or ") + "?";
+    std::sort(names.begin(), names.end());
+    return "filters: " + join(names);
 }
 
 const Param* find_param(const Filter& filter, std::string_view name) {
@@ -158,7 +167,7 @@ std::string param_names(const Filter& filter) {
 
 Step make_step(std::string_view name, const std::vector<std::pair<std::string, std::string>>& args) {
     const Filter* filter = find(trim(name));
-    if (!filter) throw FilterError("unknown filter '" + std::string(trim(name)) + "' (try: " + suggestions(trim(name)) + ")");
+    if (!filter) throw FilterError("unknown filter '" + std::string(trim(name)) + "' (" + suggestions(trim(name)) + ")");
     Values given;
     for (const auto& [raw_key, raw_value] : args) {
         const std::string key(trim(raw_key));
@@ -200,17 +209,19 @@ Step parse_step(std::string_view spec) {
     return make_step(name, args);
 }
 
+std::string describe_filter(const Filter& filter) {
+    std::string out = filter.name + "\n    " + filter.help + "\n";
+    for (const auto& param : filter.params) {
+        out += "    " + param.name + ": " + accepted(param);
+        out += param.default_value.empty() ? "; optional" : "; default " + param.default_value;
+        out += "\n        " + param.help + "\n";
+    }
+    return out;
+}
+
 std::string describe_filters() {
     std::string out;
-    for (const auto& filter : registry()) {
-        out += filter.name + "\n    " + filter.help + "\n";
-        for (const auto& param : filter.params) {
-            out += "    " + param.name + ": " + accepted(param);
-            out += param.default_value.empty() ? "; optional" : "; default " + param.default_value;
-            out += "\n        " + param.help + "\n";
-        }
-        out += "\n";
-    }
+    for (const auto& filter : registry()) out += describe_filter(filter) + "\n";
     return out;
 }
 

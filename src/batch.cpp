@@ -39,7 +39,9 @@ std::string handle_task(const std::string& payload, const filters::Chain& chain,
     ImageTask task = decode_task(payload);
     try {
         ImageOutcome outcome = process_image(task, chain, output, read);
-        if (!outcome.warnings.empty()) log.warn("{}: {}", task.input, outcome.warnings);
+        // info, not warn: the warning reaches the user with its file in the summary and
+        // report; at warn it would also print loose on stderr (the default level).
+        if (!outcome.warnings.empty()) log.info("{}: {}", task.input, outcome.warnings);
         log.info("{} -> {} ({}x{}; decode {:.1f} ms, filter {:.1f} ms, encode {:.1f} ms)", task.input,
                      task.output, outcome.width, outcome.height, outcome.decode_ms, outcome.filter_ms,
                      outcome.encode_ms);

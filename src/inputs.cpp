@@ -5,6 +5,8 @@
 
 #include "detail.hpp"
 
+#include <pixpool/formats.hpp>
+
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -130,14 +132,8 @@ std::vector<std::string> read_path_list(const std::string& source, bool null_sep
 }  // namespace
 
 bool has_image_extension(const std::string& path, const std::vector<std::string>& extensions) {
-    // pixpool's own codecs (src/codecs/: JPEG, WebP, HEIC/HEIF, AVIF, GIF)
-    // and what OpenCV 4.6's imdecode reads here (Debian build: PNG, TIFF,
-    // JPEG 2000, OpenEXR, Radiance HDR, Sun raster, PNM/PAM, PFM).
-    static const std::set<std::string> known = {
-        "jpg", "jpeg", "jpe", "png", "webp", "heic", "heif", "avif", "gif", "tif", "tiff", "bmp", "dib", "jp2",
-        "exr", "hdr",  "pic", "sr",  "ras",  "pbm",  "pgm",  "ppm",  "pnm", "pxm", "pam",  "pfm"};
     const std::string ext = detail::lower_extension(path);
-    if (extensions.empty()) return known.count(ext) > 0;
+    if (extensions.empty()) return format_of_path(path) != nullptr;
     return std::any_of(extensions.begin(), extensions.end(), [&](std::string wanted) {
         if (!wanted.empty() && wanted.front() == '.') wanted.erase(0, 1);
         return detail::lower_extension("x." + wanted) == ext;

@@ -10,6 +10,8 @@
 #include "image_header.hpp"
 #include "input_file.hpp"
 
+#include <pixpool/formats.hpp>
+
 #include <exiv2/exiv2.hpp>
 
 #include <cstdint>
@@ -200,8 +202,8 @@ ImageMetadata read_metadata(const std::string& path, bool exif_and_xmp, bool upr
 namespace detail {
 
 bool format_holds_metadata(const std::string& ext) {
-    return ext == "jpg" || ext == "jpeg" || ext == "jpe" || ext == "png" || ext == "webp" || ext == "tif" ||
-           ext == "tiff";
+    const Format* format = find_format(ext);
+    return format && format->metadata;
 }
 
 std::string icc_mismatch(const std::string& icc, int channels) {

@@ -7,6 +7,8 @@
 #include "detail.hpp"
 #include "metadata.hpp"
 
+#include <pixpool/formats.hpp>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -24,12 +26,15 @@ namespace fs = std::filesystem;
 namespace pixpool {
 namespace {
 
-/// Formats that store only 8 bits per channel and, for jpg/bmp, no alpha.
+/// What the format table says the output's format cannot hold. Formats
+/// outside the table (or not offered by --format) are left as they are.
 bool is_8bit_only(const std::string& ext) {
-    return ext == "jpg" || ext == "jpeg" || ext == "jpe" || ext == "webp" || ext == "bmp";
+    const Format* format = find_format(ext);
+    return format && format->writable && !format->sixteen_bit;
 }
 bool drops_alpha(const std::string& ext) {
-    return ext == "jpg" || ext == "jpeg" || ext == "jpe" || ext == "bmp";
+    const Format* format = find_format(ext);
+    return format && format->writable && !format->alpha;
 }
 
 /// Makes `image` storable as `ext`. Left to itself, cv::imencode would
@@ -43,7 +48,7 @@ cv::Mat convert_for_format(const cv::Mat& image, const std::string& ext) {
     return out;
 }
 
-bool is_jpeg(const std::string& ext) { return ext == "jpg" || ext == "jpeg" || ext == "jpe"; }
+bool is_jpeg(const std::string& ext) { return find_format(ext) == find_format("jpg"); }
 bool is_heif(const std::string& ext) { return ext == "avif" || ext == "heic" || ext == "heif"; }
 
 /// AVIF and HEIC through libheif, which puts the ICC profile and EXIF into
@@ -97,7 +102,7 @@ std::vector<int> encode_params(const std::string& ext, const OutputOptions& outp
         if (output.webp_lossless) return {cv::IMWRITE_WEBP_QUALITY, 101};
         return {cv::IMWRITE_WEBP_QUALITY, output.quality < 0 ? 90 : output.quality};
     }
-    if (ext == "tif" || ext == "tiff") {
+    if (find_format(ext) == find_format("tiff")) {
         return {cv::IMWRITE_TIFF_COMPRESSION, tiff_compression_code(output.tiff_compression, path)};
     }
     return {};

@@ -44,8 +44,8 @@ TEST(CliRun, BlursEverySampleAndReportsTheCorruptOne) {
     Scratch out;
     Outcome r = run_pixpool({"run", kSamples.string(), "-o", out.path().string(), "-f", "gaussian_blur:sigma=3"});
     EXPECT_EQ(r.status, 1) << r.out << r.err;
-    EXPECT_NE(r.out.find("corrupt.jpg: cannot decode"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("6 ok, 1 failed"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("corrupt.jpg: cannot decode"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("6 ok, 1 failed"), std::string::npos) << r.err;
     for (const auto& name : kGoodSamples) {
         cv::Mat before = cv::imread((kSamples / name).string(), cv::IMREAD_UNCHANGED);
         cv::Mat after = cv::imread((out / name).string(), cv::IMREAD_UNCHANGED);
@@ -141,7 +141,7 @@ TEST(CliRun, NoOutputMayOverwriteItsInput) {
     std::string before = read_file(folder / "coffee.jpg");
     Outcome r = run_pixpool({"run", (folder / "coffee.jpg").string(), "-o", folder.path().string(), "-f", "grayscale"});
     EXPECT_EQ(r.status, 1);
-    EXPECT_NE(r.out.find("would overwrite the input"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("would overwrite the input"), std::string::npos) << r.err;
     EXPECT_EQ(read_file(folder / "coffee.jpg"), before);
 }
 

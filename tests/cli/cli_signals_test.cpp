@@ -77,7 +77,7 @@ TEST(CliSignals, FirstInterruptFinishesRunningFilesAndExits130) {
     p.signal(SIGINT);
     int status = p.finish();
     EXPECT_EQ(status, 130) << p.out << p.err;
-    EXPECT_NE(p.out.find("not processed (interrupted)"), std::string::npos) << p.out;
+    EXPECT_NE(p.err.find("not processed (interrupted)"), std::string::npos) << p.err;
     std::size_t written = count_files(dir / "out", ".png") - count_files(dir / "out", ".pixpool-tmp");
     EXPECT_GE(written, 1u);
     EXPECT_LT(written, 12u) << "the interrupt stopped nothing";
@@ -129,7 +129,7 @@ TEST(CliSignals, AWorkerKilledMidBatchCostsNoFileThanksToTheRetry) {
     ASSERT_EQ(::kill(victim, SIGKILL), 0);
     int status = p.finish();
     EXPECT_EQ(status, 0) << p.out << p.err;
-    EXPECT_NE(p.out.find("6 ok, 0 failed"), std::string::npos) << p.out;
+    EXPECT_NE(p.err.find("6 ok, 0 failed"), std::string::npos) << p.err;
     EXPECT_EQ(count_files(dir / "out", ".png"), 6u);
 }
 

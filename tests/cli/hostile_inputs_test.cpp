@@ -332,13 +332,15 @@ TEST(HostileInputs, TimeoutIsValidatedAndDefaultsToTenMinutes) {
     for (const char* bad : {"nan", "1e300", "-1", "inf"}) {
         auto r = run_pixpool(run_args(dir, {"--timeout", bad}));
         EXPECT_EQ(r.status, 2) << bad << r.out << r.err;
-        EXPECT_NE(r.err.find("--timeout must be a number of seconds in [0, 604800]"), std::string::npos)
+        EXPECT_NE(r.err.find("--timeout must be a number in [0, 604800], got '" + std::string(bad) + "'"),
+                  std::string::npos)
             << bad << r.err;
         EXPECT_FALSE(fs::exists(dir / "out/a.png")) << bad;
     }
     EXPECT_EQ(run_pixpool(run_args(dir, {"--timeout", "0"})).status, 0);
-    EXPECT_NE(run_pixpool({"run", "--help"}).out.find("--timeout FLOAT:SECONDS in [0, 604800]=600"),
-              std::string::npos);
+    const std::string help = run_pixpool({"run", "--help"}).out;
+    const std::string timeout_row = help.substr(help.find("--timeout S"), 160);
+    EXPECT_NE(timeout_row.find("(default: 600)"), std::string::npos) << timeout_row;
 }
 
 TEST(HostileInputs, AReportThatCannotBeWrittenIsAnErrorAndANonZeroExit) {

@@ -66,8 +66,9 @@ TEST(Parse, ExampleMessages) {
     EXPECT_EQ(error_of("gaussian_blur:sigma=abc"), "gaussian_blur: sigma must be a number in [0.1, 500], got 'abc'");
     EXPECT_EQ(error_of("gaussian_blur:sigm=3"),
               "gaussian_blur: unknown parameter 'sigm' (parameters: sigma, ksize, precision)");
-    const std::string unknown = error_of("blurr");
-    EXPECT_EQ(unknown.rfind("unknown filter 'blurr' (try: ", 0), 0u) << unknown;
+    EXPECT_EQ(error_of("gausian_blur"), "unknown filter 'gausian_blur' (did you mean gaussian_blur?)");
+    const std::string unknown = error_of("smudge");  // nothing close: every name, to pick from
+    EXPECT_EQ(unknown.rfind("unknown filter 'smudge' (filters: ", 0), 0u) << unknown;
     EXPECT_NE(unknown.find("box_blur"), std::string::npos) << unknown;
     EXPECT_EQ(error_of("gaussian_blur:ksize=4"), "gaussian_blur: ksize must be odd, got 4");
     EXPECT_EQ(error_of("gaussian_blur:sigma"), "gaussian_blur: expected key=value, got 'sigma'");

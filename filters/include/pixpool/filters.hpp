@@ -140,5 +140,7 @@ ResizeGeometry resize_geometry(const Values& values, cv::Size input);
 /// Human-readable listing of every filter with its parameters, defaults,
 /// ranges and help, for `pixpool filters`.
 std::string describe_filters();
+/// The same for one filter (`pixpool filters NAME`).
+std::string describe_filter(const Filter& filter);
 
 }  // namespace pixpool::filters

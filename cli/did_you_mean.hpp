@@ -1,0 +1,17 @@
+#pragma once
+/// "did you mean gaussian_blur?": the closest of some known names to a
+/// misspelled one, for commands, options and config keys.
+
+#include <string>
+#include <vector>
+
+namespace pixpool::cli {
+
+/// The known names within a small edit distance of `typed` (a third of its
+/// length, at least 1, at most 3), closest first; empty when none is close.
+std::vector<std::string> closest_names(const std::string& typed, const std::vector<std::string>& known);
+
+/// " (did you mean X?)" / " (did you mean X or Y?)", or "" when nothing is close.
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& known);
+
+}  // namespace pixpool::cli
