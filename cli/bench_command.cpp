@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "interrupts.hpp"
+#include "scratch_folder.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,24 +15,6 @@ namespace fs = std::filesystem;
 namespace pixpool::cli {
 
 namespace {
-
-/// A fresh folder for one side of the comparison, removed when done.
-class ScratchFolder {
-public:
-    ScratchFolder() {
-        std::string templ = (fs::temp_directory_path() / "pixpool-bench-XXXXXX").string();
-        if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a temporary folder in " + fs::temp_directory_path().string());
-        path_ = templ;
-    }
-    ~ScratchFolder() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 void print_side(const char* label, const BatchReport& report) {
     double seconds = std::max(report.wall_seconds, 1e-9);

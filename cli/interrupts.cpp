@@ -36,4 +36,8 @@ const volatile std::sig_atomic_t* install_interrupt_handlers() {
     return &interrupts;
 }
 
+void stop_starting_files() {
+    if (interrupts == 0) interrupts = 1;
+}
+
 }  // namespace pixpool::cli

@@ -10,4 +10,8 @@ namespace pixpool::cli {
 /// Installs the handlers (no SA_RESTART, so poll wakes up) and returns the count.
 const volatile std::sig_atomic_t* install_interrupt_handlers();
 
+/// What a first interrupt does, without its message: --halt uses it to stop
+/// starting files once enough have failed.
+void stop_starting_files();
+
 }  // namespace pixpool::cli

@@ -1,7 +1,7 @@
 #include "preflight.hpp"
 
 #include <pixpool/filters.hpp>
-#include <pixpool/inputs.hpp>
+#include <pixpool/batch.hpp>
 
 #include <cerrno>
 #include <cstring>

@@ -3,10 +3,12 @@
 /// summary and every diagnostic go to stderr; -q leaves only the errors.
 
 #include "commands.hpp"
+#include "halt.hpp"
 #include "interrupts.hpp"
 #include "preflight.hpp"
 #include "progress.hpp"
 #include "report_file.hpp"
+#include "standard_streams.hpp"
 
 #include <iostream>
 #include <memory>
@@ -58,6 +60,8 @@ void print_summary(const BatchReport& report, bool quiet) {
 int run_command(BatchFlags& flags) {
     finish_batch_flags(flags);
     check_no_filter_as_input(flags);
+    Halt halt(flags);
+    StandardStreams streams(flags);
     BatchOptions& batch = flags.batch;
     const bool show_progress = !flags.quiet && !batch.dry_run;
     batch.log.pattern = progress_log_prefix(show_progress, batch.log.file_template.empty()) + batch.log.pattern;
@@ -70,12 +74,16 @@ int run_command(BatchFlags& flags) {
     callbacks.planned = [&](const std::vector<FileReport>& files) {
         // Before any work: nothing to do, or nowhere to write, is a usage error.
         if (files.empty()) throw UsageError(no_inputs_message(flags));
+        streams.planned(files.size());
         if (!batch.dry_run && !batch.out_dir.empty()) check_output_folder_writable(batch.out_dir);
+        halt.planned(files.size());
         progress.planned(files);
     };
     callbacks.file_done = [&](const FileReport& file) {
         progress.file_done(file);
         if (report_file) report_file->file_done(file);
+        const bool failed = file.status != Status::Ok && file.status != Status::Cancelled;
+        if (halt.file_done(failed)) stop_starting_files();
     };
     BatchReport report = run_batch(batch, callbacks);
     progress.finish();
@@ -84,11 +92,20 @@ int run_command(BatchFlags& flags) {
         return report.failed > 0 ? kSomeFailed : kOk;
     }
     if (report_file) report_file->summary(report);
+    const bool sent = streams.send(report);
     print_summary(report, flags.quiet);
     if (report_file && !report_file->error().empty()) {
         std::cerr << "pixpool: error: cannot write the report " << (flags.report == "-" ? "to stdout" : flags.report)
                   << ": " << report_file->error() << " (it is incomplete)\n";
-        return report.interrupted ? kInterrupted : kSomeFailed;
+        return report.interrupted && !halt.halted() ? kInterrupted : kSomeFailed;
+    }
+    if (halt.halted()) {
+        std::cerr << "pixpool: " << halt.reason() << "\n";
+        return kSomeFailed;
+    }
+    if (streams.output_to_stdout() && !sent && report.failed == 0 && !report.interrupted) {
+        std::cerr << "pixpool: error: cannot write the image to stdout\n";
+        return kSomeFailed;
     }
     return exit_status_of(report);
 }

@@ -37,6 +37,16 @@ std::string naming_options(const BatchOptions& options) {
     return named.empty() ? "the output path" : named;
 }
 
+/// A --name template that tells `a` and `b` apart, or what else would.
+std::string collision_hint(const std::string& a, const std::string& b) {
+    if (fs::path(a).extension() != fs::path(b).extension()) {
+        return "keep the input's extension in the name: --name '{stem}.{inext}.{ext}'";
+    }
+    if (fs::path(a).stem() != fs::path(b).stem()) return "keep the stem in the name: --name '{stem}.{ext}'";
+    return "they have the same name in different folders: name their common folder as the input "
+           "instead (its tree is mirrored under -o)";
+}
+
 }  // namespace
 
 BatchPlan plan_batch(const BatchOptions& options, const std::string& filter_label, const std::string& recipe,
@@ -79,7 +89,7 @@ BatchPlan plan_batch(const BatchOptions& options, const std::string& filter_labe
         } else if (auto [it, fresh] = owner_of_output.emplace(key, in.path); !fresh) {
             file.status = Status::Failed;
             file.error = in.path + ": output " + file.output + " would also be written by " + it->second +
-                         "; use --name with {dir} or a --prefix";
+                         "; " + collision_hint(in.path, it->second);
         } else if (!mine) {
             continue;
         } else if (journal && journal->up_to_date(in.path, file.output, recipe)) {

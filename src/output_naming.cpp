@@ -3,6 +3,7 @@
 
 #include "output_naming.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -22,16 +23,28 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 std::string output_path_for(const InputFile& input, const std::string& out_dir, const OutputOptions& output,
                             const std::string& name_template, const std::string& filter) {
     const fs::path in(input.path);
-    std::string ext = in.has_extension() ? in.extension().string().substr(1) : "";
+    const std::string in_ext = in.has_extension() ? in.extension().string().substr(1) : "";
+    std::string ext = in_ext;
     if (!output.format.empty()) ext = output.format.front() == '.' ? output.format.substr(1) : output.format;
     // pixpool reads a GIF's first frame but writes no GIF: its output is a PNG.
     if (output.format.empty() && (ext == "gif" || ext == "GIF")) ext = "png";
     std::string name = name_template.empty() ? "{dir}/{stem}.{ext}" : name_template;
     if (name.find("{dir}") == std::string::npos) name = "{dir}/" + name;
     replace_all(name, "{stem}", in.stem().string());
+    replace_all(name, "{inext}", in_ext);
     replace_all(name, "{ext}", ext);
     replace_all(name, "{filter}", filter);
-    replace_all(name, "{dir}", input.relative_dir.empty() ? "." : input.relative_dir);
+    if (input.relative_dir.empty()) {
+        // A file named directly sits in no subfolder: {dir} is empty, and a
+        // separator written after it ('{dir}_{stem}') goes too, so no output
+        // name starts with '.' (hidden) or '_'.
+        replace_all(name, "{dir}/", "");
+        const bool leading = name.rfind("{dir}", 0) == 0;
+        replace_all(name, "{dir}", "");
+        if (leading) name.erase(0, std::min(name.find_first_not_of("._-"), name.size()));
+    } else {
+        replace_all(name, "{dir}", input.relative_dir);
+    }
     fs::path relative = fs::path(name).lexically_normal();
     const fs::path folder = out_dir.empty() ? in.parent_path() : fs::path(out_dir);
     fs::path path = folder / relative.parent_path() / (output.prefix + relative.filename().string());

@@ -8,7 +8,9 @@
 namespace pixpool {
 
 /// Where `input`'s output goes. `out_dir` empty means beside the input (in
-/// place). `name_template` may use {stem}, {ext}, {dir} and {filter}; empty
+/// place). `name_template` may use {stem}, {ext} (the output's), {inext}
+/// (the input's), {dir} (the subfolder below the input folder; empty for a
+/// file named directly) and {filter}; empty
 /// means "{dir}/{stem}.{ext}" (the tree mirrored, the name kept). The output
 /// extension is `output.format` when set, else the input's; `output.prefix`
 /// is put in front of the file name.
