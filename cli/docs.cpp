@@ -106,7 +106,8 @@ std::string man_page() {
     out += ".SH OPTIONS\n.TP\n\\fB\\-\\-config\\fR \\fIFILE\\fR\n" +
            roff("read options from this TOML file, anywhere on the command line: long option names as keys, in "
                 "a [run], [blur] or [bench] table. An unknown key is an error. Options on the command line win.") +
-           "\n.TP\n\\fB\\-V\\fR, \\fB\\-\\-version\\fR\nprint the version\n";
+           "\n.TP\n\\fB\\-V\\fR, \\fB\\-\\-version\\fR\nprint the version\n"
+           ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nprint the help of pixpool, or of the command it follows\n";
     std::string group;
     for (const OptionSpec& spec : option_table()) {
         if (spec.group != group) out += ".SS " + roff(group = spec.group) + "\n";

@@ -13,6 +13,8 @@ packages=(
   # tests/fuzz: clang, its sanitizer and libFuzzer runtimes (only recommended by clang),
   # and llvm for llvm-symbolizer, which names the source lines in a report
   clang libclang-rt-14-dev libfuzzer-14-dev llvm
+  # tests/cli: man -l for the man page, tmux for the progress bar, xmllint for the plot
+  man-db tmux libxml2-utils
 )
 
 missing=()

@@ -130,9 +130,9 @@ TEST(HostileInputs, AFifoAndADeviceBehindAJpgNameAreOneClearErrorEachAndNothingB
     auto r = run_pixpool(run_args(dir));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     EXPECT_EQ(r.status, 1) << r.out << r.err;
-    EXPECT_NE(r.out.find("x.jpg: not a regular file: a FIFO"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("zero.jpg: not a regular file: a character device"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("random.jpg: not a regular file: a character device"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("x.jpg: not a regular file: a FIFO"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("zero.jpg: not a regular file: a character device"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("random.jpg: not a regular file: a character device"), std::string::npos) << r.err;
     EXPECT_TRUE(fs::exists(dir / "out/good.png"));
     EXPECT_LT(seconds, 60);  // a blocked open would hang until the CTest timeout
 }
@@ -143,7 +143,7 @@ TEST(HostileInputs, ARegularFileStillSaysEmptyWhenItIsEmpty) {
     std::ofstream(dir / "in/empty.jpg").close();
     auto r = run_pixpool(run_args(dir));
     EXPECT_EQ(r.status, 1);
-    EXPECT_NE(r.out.find("empty.jpg: cannot decode: the file is empty"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("empty.jpg: cannot decode: the file is empty"), std::string::npos) << r.err;
 }
 
 /// A disk that fails: reads of the one input fail with EIO after `after` bytes.
@@ -166,8 +166,8 @@ TEST(HostileInputs, AReadErrorMidFileIsTheFilesErrorNeverAWarningAndNeverJournal
         write_png(dir / "in/fine.png", 50);
         auto r = run_on_failing_disk(dir, "failing.png", after);
         EXPECT_EQ(r.status, 1) << after << r.out << r.err;
-        EXPECT_NE(r.out.find("failing.png: cannot read: Input/output error"), std::string::npos) << r.out;
-        EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
+        EXPECT_NE(r.err.find("failing.png: cannot read: Input/output error"), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
         EXPECT_FALSE(fs::exists(dir / "out/failing.png"));
         EXPECT_TRUE(fs::exists(dir / "out/fine.png"));
         const auto journal = output_records(dir / "out/.pixpool-journal.jsonl");
@@ -227,10 +227,11 @@ TEST(HostileInputs, TornAndMistypedJournalLinesAreSkippedAndCountedNamingTheJour
                "\"input_size\":3,\"input_mtime_ns\":1e300,\"input_ctime_ns\":4}\n"
             << "{\"output\":\"torn";  // a run killed mid-line
     }
-    auto r = run_pixpool(run_args(dir));
+    // Not -q: the note is a warning in the summary, and -q prints only errors.
+    auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-f", "invert"});
     ASSERT_EQ(r.status, 0) << r.out << r.err;
-    EXPECT_NE(r.out.find(journal.string() + ": skipped 5 lines that are not journal records"), std::string::npos)
-        << r.out;
+    EXPECT_NE(r.err.find(journal.string() + ": skipped 5 lines that are not journal records"), std::string::npos)
+        << r.err;
     // The record after the torn line is whole: a rerun skips both files.
     auto rerun = run_pixpool(run_args(dir, {"--report", (dir / "report.jsonl").string()}));
     ASSERT_EQ(rerun.status, 0) << rerun.out << rerun.err;
