@@ -114,7 +114,7 @@ TEST(CliSignals, SigtermSighupAndSigquitActLikeTheFirstInterrupt) {
         wait_for([&] { return count_files(dir / "out", ".png") >= 1; });
         p.signal(signal);
         EXPECT_EQ(p.finish(), 130) << strsignal(signal) << p.out << p.err;
-        EXPECT_NE(p.out.find("not processed (interrupted)"), std::string::npos) << strsignal(signal) << p.out;
+        EXPECT_NE(p.err.find("not processed (interrupted)"), std::string::npos) << strsignal(signal) << p.err;
         EXPECT_EQ(count_files(dir / "out", ".pixpool-tmp"), 0u);
     }
 }

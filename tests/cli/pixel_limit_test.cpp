@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -107,22 +108,23 @@ TEST(PixelLimit, TwelveSmallImagesInEveryFormatAreAllRefusedUnderATinyLimit) {
     make_twelve(dir / "in");
     auto refused = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "--max-pixels",
                                 "1000"});
-    EXPECT_EQ(refused.status, 1) << refused.out << refused.err;
-    EXPECT_NE(refused.out.find("12 files: 0 ok, 12 failed"), std::string::npos) << refused.out;
+    EXPECT_EQ(refused.status, 1) << refused.err << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 12)
+        << "-q: the twelve errors and nothing else\n" << refused.err;
     std::size_t messages = 0;
-    for (std::size_t at = 0; (at = refused.out.find(": refused: 300x300 is 0.09 megapixels", at)) != std::string::npos;
+    for (std::size_t at = 0; (at = refused.err.find(": refused: 300x300 is 0.09 megapixels", at)) != std::string::npos;
          ++at)
         ++messages;
-    EXPECT_EQ(messages, 12u) << refused.out;
+    EXPECT_EQ(messages, 12u) << refused.err;
     EXPECT_FALSE(fs::exists(dir / "out/top_down.bmp"));
 
     // The same files are real images: without the limit they are decoded.
     auto decoded = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "all").string(), "-q", "--max-pixels",
                                 "0"});
-    EXPECT_EQ(decoded.out.find("refused"), std::string::npos) << decoded.out;
+    EXPECT_EQ(decoded.err.find("refused"), std::string::npos) << decoded.err;
     for (const char* name : {"bad_iccp.png", "top_down.bmp", "long_header.hdr", "comments.pam", "hash.pgm"}) {
         EXPECT_EQ(cv::imread((dir / "all" / name).string(), cv::IMREAD_UNCHANGED).size(), cv::Size(300, 300))
-            << name << decoded.out;
+            << name << decoded.err;
     }
 }
 
@@ -148,10 +150,10 @@ TEST(PixelLimit, ATopDownRleBmpBombIsRefusedUnderTheDefaultLimit) {
     save(dir / "in/bomb.bmp", rle_bmp_bomb());
     ASSERT_EQ(fs::file_size(dir / "in/bomb.bmp"), 1080u);
     auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q"});
-    EXPECT_EQ(r.status, 1) << r.out << r.err;
-    EXPECT_NE(r.out.find("bomb.bmp: refused: 20000x20000 is 400 megapixels, over the limit of 250 (--max-pixels)"),
+    EXPECT_EQ(r.status, 1) << r.err << r.err;
+    EXPECT_NE(r.err.find("bomb.bmp: refused: 20000x20000 is 400 megapixels, over the limit of 250 (--max-pixels)"),
               std::string::npos)
-        << r.out;
+        << r.err;
 }
 
 TEST(PixelLimit, AHeaderThatCannotBeReadIsRefusedNamingTheReason) {
@@ -160,7 +162,7 @@ TEST(PixelLimit, AHeaderThatCannotBeReadIsRefusedNamingTheReason) {
     save(dir / "in/cut.pgm", "P5\n300");  // OpenCV's own format, size cut short
     auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q"});
     EXPECT_EQ(r.status, 1);
-    EXPECT_NE(r.out.find("cut.pgm: refused: cannot read the image size from the header"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("cut.pgm: refused: cannot read the image size from the header"), std::string::npos) << r.err;
 }
 
 TEST(PixelLimit, AJpegWithAbsurdlyManyScansIsRefused) {
@@ -175,9 +177,9 @@ TEST(PixelLimit, AJpegWithAbsurdlyManyScansIsRefused) {
     save(dir / "in/scans.jpg", bomb + "\xFF\xD9");
     save(dir / "in/normal.jpg", jpeg);
     auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q"});
-    EXPECT_EQ(r.status, 1) << r.out << r.err;
-    EXPECT_NE(r.out.find("scans.jpg: refused: 2"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("JPEG scans, over the limit of 500"), std::string::npos) << r.out;
+    EXPECT_EQ(r.status, 1) << r.err << r.err;
+    EXPECT_NE(r.err.find("scans.jpg: refused: 2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("JPEG scans, over the limit of 500"), std::string::npos) << r.err;
     EXPECT_TRUE(fs::exists(dir / "out/normal.jpg"));  // a progressive JPEG has about ten
 }
 
