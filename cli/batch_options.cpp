@@ -2,6 +2,8 @@
 
 #include "option_table.hpp"
 
+#include <pixpool/shard.hpp>
+
 #include <cmath>
 #include <filesystem>
 #include <sstream>
