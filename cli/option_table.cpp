@@ -141,12 +141,6 @@ std::vector<OptionSpec> build_table() {
         Option("-j,--jobs", "N", FIELD(batch.jobs), kAll, "worker processes (default: the usable CPUs)")
             .range(1, 1024)
             .hide_default(),
-        Option("--workers", "N,N,...", FIELD(bench_workers), kBench,
-               "worker counts to time, e.g. 1,2,4 (default: inline, then the usable CPUs)")
-            .commas(),
-        Option("--plot", "FILE", FIELD(plot), kBench,
-               "with --workers: draw speedup and efficiency against workers as an SVG file")
-            .completes("file"),
         Option("--inline", "", FIELD(batch.run_inline), kWriting, "no pool: every file in this process, one by one"),
         Option("--timeout", "S", FIELD(batch.timeout_seconds), kAll,
                "seconds one file may take before its worker is killed (0: none)")
