@@ -199,7 +199,7 @@ TEST(PixelLimit, FiltersThatGrowTheImageAreHeldToTheLimitNamingTheFilter) {
         auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "-f", filter,
                               "--max-memory", "2000"});
         EXPECT_EQ(r.status, 1) << filter << r.out << r.err;
-        EXPECT_NE(r.out.find("a.png: " + message), std::string::npos) << filter << r.out;
+        EXPECT_NE(r.err.find("a.png: " + message), std::string::npos) << filter << r.err;
         EXPECT_FALSE(fs::exists(dir / "out/a.png")) << filter;
     }
     auto small = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "-f", "pad:all=10"});
@@ -214,14 +214,14 @@ TEST(PixelLimit, RotateAndWebpSayTheirOwnLimitsInsteadOfAnOpenCvAssertion) {
     auto rotate = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "-f",
                                "rotate:angle=45"});
     EXPECT_EQ(rotate.status, 1);
-    EXPECT_NE(rotate.out.find("rotate: by 45 degrees (not a multiple of 90) works up to 32766 pixels a side"),
+    EXPECT_NE(rotate.err.find("rotate: by 45 degrees (not a multiple of 90) works up to 32766 pixels a side"),
               std::string::npos)
-        << rotate.out;
+        << rotate.err;
     auto webp = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "webp").string(), "-q", "--format", "webp"});
     EXPECT_EQ(webp.status, 1);
-    EXPECT_NE(webp.out.find("cannot encode as webp: WebP holds at most 16383 pixels a side, the image is 33000x2"),
+    EXPECT_NE(webp.err.find("cannot encode as webp: WebP holds at most 16383 pixels a side, the image is 33000x2"),
               std::string::npos)
-        << webp.out;
+        << webp.err;
 }
 
 }  // namespace
