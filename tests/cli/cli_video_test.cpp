@@ -148,7 +148,7 @@ TEST(CliVideo, AWorkerKilledMidVideoCostsOneFrameAndTheRunSaysSo) {
 
 TEST(CliVideo, InterruptedRunLeavesAPlayableFileUpToTheLastFrameWritten) {
     Scratch dir;
-    constexpr int kFrames = 40;
+    constexpr int kFrames = 400;  // long enough that the interrupt lands mid-run on a quiet machine
     make_stamped_video(dir / "in.avi", kFrames, {640, 480});
     Process run = slow_video_run(dir);
     std::this_thread::sleep_for(std::chrono::milliseconds(800));
