@@ -33,13 +33,16 @@ NOTES_BEGIN = "<!-- notes:begin (kept by compare.sh) -->"
 NOTES_END = "<!-- notes:end -->"
 
 # name, folder under the corpus, operation (a sigma, or THUMB: fit in 800x800
-# at JPEG q85), target for pixpool / fastest peer (issue 13's), title
+# at JPEG q85), target for pixpool / fastest peer (issue 13's), title, and
+# whether each timed run writes over the outputs of an untimed run before it
+# (pixpool with --overwrite; the peers replace files as they always do)
 THUMB = "thumb800"
 WORKLOADS = [
-    ("photos48-sigma3", "photos48", 3, 0.55, "48 photos (2-12 MP), sigma 3"),
-    ("photos48-sigma20", "photos48", 20, 0.5, "48 photos (2-12 MP), sigma 20"),
-    ("small600-sigma3", "small600", 3, 0.5, "600 small 320x240, sigma 3"),
-    ("photos48-thumb800", "photos48", THUMB, 0.6, "48 photos (2-12 MP) to fit 800x800, JPEG q85"),
+    ("photos48-sigma3", "photos48", 3, 0.55, "48 photos (2-12 MP), sigma 3", False),
+    ("photos48-sigma20", "photos48", 20, 0.5, "48 photos (2-12 MP), sigma 20", False),
+    ("small600-sigma3", "small600", 3, 0.5, "600 small 320x240, sigma 3, into a new folder", False),
+    ("small600-sigma3-over", "small600", 3, 0.5, "600 small 320x240, sigma 3, over existing outputs", True),
+    ("photos48-thumb800", "photos48", THUMB, 0.6, "48 photos (2-12 MP) to fit 800x800, JPEG q85", False),
 ]
 EFFICIENCY_TARGET = 0.9
 FLOOR_TARGET = 1.15
@@ -156,7 +159,7 @@ def warm(files):
 
 
 def run_workload(wl, tools, args, scratch):
-    name, sub, sigma, target, title = wl
+    name, sub, sigma, target, title, over_existing = wl
     folder = os.path.join(args.corpus, sub)
     files = image_files(folder)
     tools = [t for t in tools if t.build(files, folder, "OUT", sigma) is not None]
@@ -176,7 +179,12 @@ def run_workload(wl, tools, args, scratch):
             shutil.rmtree(out, ignore_errors=True)
             os.makedirs(out)
             log = os.path.join(scratch, f"{name}-{tool.name}.log")
-            wall, peak, code = measure(tool.build(files, folder, out, sigma), log)
+            argv = tool.build(files, folder, out, sigma)
+            if over_existing:
+                measure(argv, log)  # untimed: fills the folder the timed run writes over
+                if tool.name == "pixpool":
+                    argv = argv + ["--overwrite"]
+            wall, peak, code = measure(argv, log)
             produced = len(os.listdir(out))
             if code != 0 or produced != len(files):
                 with open(log, errors="replace") as fh:
