@@ -185,7 +185,7 @@ def run_workload(wl, tools, args, scratch):
                 if tool.name == "pixpool":
                     argv = argv + ["--overwrite"]
             wall, peak, code = measure(argv, log)
-            produced = len(os.listdir(out))
+            produced = len([n for n in os.listdir(out) if not n.startswith(".")])  # not the resume journal
             if code != 0 or produced != len(files):
                 with open(log, errors="replace") as fh:
                     tail = fh.read()[-2000:]
