@@ -45,6 +45,13 @@ CLI::Validator number_in(const OptionSpec& spec) {
         "");
 }
 
+/// blur's filter: "gaussian_blur:sigma=S", S as the user wrote it (0.5, not 0.500000).
+std::string blur_filter_spec(double sigma) {
+    std::ostringstream spec;
+    spec << "gaussian_blur:sigma=" << sigma;
+    return spec.str();
+}
+
 /// Registers one table entry with CLI11, bound to its field in `flags`.
 void add_option(CLI::App& app, BatchFlags& flags, const OptionSpec& spec) {
     std::visit(
@@ -87,6 +94,7 @@ void finish_batch_flags(BatchFlags& flags) {
     if (command_bit(flags.command) & kWriting && b.out_dir.empty() && !b.in_place) {
         throw UsageError("say where outputs go: -o DIR, or --in-place");
     }
+    if (flags.command == "blur") flags.batch.filter_specs = {blur_filter_spec(flags.sigma)};
     flags.batch.start_method = flags.start_method == "spawn"        ? StartMethod::Spawn
                                : flags.start_method == "forkserver" ? StartMethod::ForkServer
                                                                     : StartMethod::Fork;

@@ -45,7 +45,9 @@ struct BatchFlags {
 /// Adds every option of the table that `command` ("run", "blur", "bench") takes.
 void add_batch_flags(CLI::App& app, BatchFlags& flags, const std::string& command);
 
-/// Completes the options after parsing (log config). Throws UsageError with
+/// Completes the options after parsing: what the table's command-line-only
+/// fields mean for the batch (blur's --sigma, --fail-on, --shard, the log
+/// config). Throws UsageError with
 /// a one-line message for a configuration problem (no inputs, no output, a
 /// log folder that cannot be created).
 void finish_batch_flags(BatchFlags& flags);

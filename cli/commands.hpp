@@ -24,9 +24,6 @@ int status_command(const std::string& out_dir);
 /// `pixpool merge-reports A.jsonl B.jsonl ...` (merge_reports.cpp).
 int merge_reports_command(const std::vector<std::string>& reports);
 
-/// blur's filter: "gaussian_blur:sigma=S", S as the user wrote it (0.5, not 0.500000).
-std::string blur_filter_spec(double sigma);
-
 /// The exit status of a finished batch.
 int exit_status_of(const BatchReport& report);
 

@@ -9,7 +9,6 @@
 
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 namespace pixpool::cli {
 
@@ -42,12 +41,6 @@ int formats_command() {
     }
     std::printf("\nExtensions are matched in any case. --format takes any extension of a writable format.\n");
     return kOk;
-}
-
-std::string blur_filter_spec(double sigma) {
-    std::ostringstream spec;
-    spec << "gaussian_blur:sigma=" << sigma;
-    return spec.str();
 }
 
 }  // namespace pixpool::cli

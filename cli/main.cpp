@@ -116,7 +116,6 @@ int run_command_line(const CommandInfo& command, std::vector<std::string> args, 
     if (command.name == "status") return status_command(filter_name);
     if (command.name == "merge-reports") return merge_reports_command(flags.bench_workers);
     if (command.name == "video") return video_command(video);
-    if (command.name == "blur") flags.batch.filter_specs = {blur_filter_spec(flags.sigma)};
     if (command.name == "bench") return bench_command(flags);
     return run_command(flags);
 }

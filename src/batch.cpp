@@ -6,12 +6,12 @@
 #include <pixpool/batch.hpp>
 
 #include "atomic_file.hpp"
+#include "batch_recipe.hpp"
 #include "batch_plan.hpp"
 #include "journal_files.hpp"
 #include "logger.hpp"
 #include "task_codec.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -158,40 +158,6 @@ void record_outcome(detail::Journal& journal, const FileReport& file, const std:
     }
 }
 
-}  // namespace
-
-// JSON forms of the options, declared once: for spawned workers and the journal's recipe.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OutputOptions, format, quality, prefix, progressive, png_compression,
-                                   webp_lossless, tiff_compression, keep_metadata)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReadOptions, max_pixels, fail_on_warning, auto_orient, shrink_on_load)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogConfig, level, pattern, file_template)
-
-namespace {
-
-/// Options are the user's bytes and may not be UTF-8 (a --prefix of
-/// Latin-1): dump() would throw. Replaced bytes change nothing here: the
-/// master alone uses the prefix, and a filter spec with such bytes is no
-/// filter anyway.
-constexpr auto kReplaceBadUtf8 = nlohmann::json::error_handler_t::replace;
-
-/// What a worker needs to know, for Spawn, where nothing is inherited.
-/// How the pixels and files are made: the filters and the read and output
-/// options. It travels to spawned workers, and the journal records it so a
-/// rerun with other settings redoes the work.
-nlohmann::json recipe_json(const BatchOptions& options, const std::vector<std::string>& filters) {
-    return {
-        {"filters", filters},
-        {"output", options.output},
-        {"read", options.read},
-    };
-}
-
-std::string encode_worker_config(const BatchOptions& options) {
-    nlohmann::json config = recipe_json(options, options.filter_specs);
-    config["log"] = options.log;
-    return config.dump(-1, ' ', false, kReplaceBadUtf8);
-}
-
 /// "gaussian_blur+grayscale", for --name's {filter}.
 std::string filter_label(const filters::Chain& chain) {
     std::string label;
@@ -217,7 +183,7 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
     pool_options.max_memory_bytes = options.max_memory_mb << 20;
     pool_options.start_method = options.start_method;
     pool_options.spawn_worker = kSpawnedWorkerName;
-    pool_options.spawn_config = encode_worker_config(options);
+    pool_options.spawn_config = detail::encode_worker_config(options);
     const LogConfig log = options.log;
     pool_options.initializer = [log](int worker_id) { start_image_worker(log, worker_id); };
     pool_options.handler = [&chain, &options](const std::string& payload) {
@@ -254,12 +220,11 @@ std::string printable(const std::string& text) {
 
 void serve_if_spawned_image_worker() {
     register_spawned_worker(kSpawnedWorkerName, [](const std::string& bytes, int worker_id) -> Handler {
-        nlohmann::json config = nlohmann::json::parse(bytes);
-        const auto log = config["log"].get<LogConfig>();
-        const auto output = config["output"].get<OutputOptions>();
-        const auto read = config["read"].get<ReadOptions>();
-        auto chain = filters::Chain::parse(config["filters"].get<std::vector<std::string>>());
-        start_image_worker(log, worker_id);
+        const detail::WorkerConfig config = detail::decode_worker_config(bytes);
+        auto chain = filters::Chain::parse(config.filters);
+        start_image_worker(config.log, worker_id);
+        const OutputOptions output = config.output;
+        const ReadOptions read = config.read;
         return [chain, output, read](const std::string& payload) {
             return handle_task(payload, chain, output, read, *spdlog::default_logger());
         };
@@ -269,7 +234,7 @@ void serve_if_spawned_image_worker() {
 
 BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbacks) {
     const filters::Chain chain = filters::Chain::parse(options.filter_specs);
-    const std::string recipe = recipe_json(options, {chain.text()}).dump(-1, ' ', false, kReplaceBadUtf8);
+    const std::string recipe = detail::recipe_text(options, {chain.text()});
     // --overwrite redoes everything but still records what it made: a later
     // run must not skip an output that now holds other pixels.
     std::unique_ptr<detail::Journal> journal;
