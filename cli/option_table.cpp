@@ -141,6 +141,13 @@ std::vector<OptionSpec> build_table() {
         Option("-j,--jobs", "N", FIELD(batch.jobs), kAll, "worker processes (default: the usable CPUs)")
             .range(1, 1024)
             .hide_default(),
+        Option("--workers", "N,N,...", FIELD(bench_workers), kBench,
+               "time the batch at each worker count, e.g. 1,2,4: seconds, speedup against 1 worker, "
+               "efficiency, and Amdahl's serial fraction (default: inline against -j)"),
+        Option("--plot", "FILE.svg", FIELD(plot), kBench,
+               "draw speedup and efficiency against workers, with the ideal line and the Amdahl fit, as SVG "
+               "(without --workers: 1 and -j)")
+            .completes("file"),
         Option("--inline", "", FIELD(batch.run_inline), kWriting, "no pool: every file in this process, one by one"),
         Option("--timeout", "S", FIELD(batch.timeout_seconds), kAll,
                "seconds one file may take before its worker is killed (0: none)")
