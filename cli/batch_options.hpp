@@ -1,5 +1,5 @@
 #pragma once
-/// The options `run`, `blur` and `bench` take, read into a
+/// The options `run`, `blur`, `bench` and `video` take, read into a
 /// pixpool::BatchOptions plus what only the command line needs. Which
 /// command takes which option is declared in option_table.cpp.
 
@@ -39,10 +39,16 @@ struct BatchFlags {
     std::string halt;              ///< "fail=N" or "fail=N%"
     std::vector<std::string> bench_workers;  ///< bench --workers 1,2,4
     std::string plot;              ///< bench --plot FILE.svg
-    std::string command;           ///< "run", "blur" or "bench"
+    std::string command;           ///< "run", "blur", "bench" or "video"
+    /// `pixpool video`'s own options; the filters, jobs, timeout and quiet are the ones above.
+    struct Video {
+        std::string input;
+        std::string output;
+        std::string codec;         ///< a FourCC; empty: from the output's extension
+    } video;
 };
 
-/// Adds every option of the table that `command` ("run", "blur", "bench") takes.
+/// Adds every option of the table that `command` ("run", "blur", "bench", "video") takes.
 void add_batch_flags(CLI::App& app, BatchFlags& flags, const std::string& command);
 
 /// Completes the options after parsing: what the table's command-line-only

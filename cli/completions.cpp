@@ -35,12 +35,19 @@ std::vector<std::string> filter_names() {
     return names;
 }
 
-/// "  -f|--filter) ...;;" lines: what follows each option that takes a value.
+/// "  'run -o'|'run --output') ...;;" lines, matched against "$command $prev":
+/// what follows each option that takes a value, per command (run's -o
+/// completes a folder, video's a file).
 std::string bash_value_cases() {
     std::string out;
     for (const OptionSpec& spec : option_table()) {
         if (spec.positional || spec.is_flag()) continue;
-        std::string pattern = (spec.short_name ? std::string("-") + spec.short_name + "|" : "") + "--" + spec.long_name;
+        std::string pattern;
+        for (const std::string& command : command_names()) {
+            if (!command_bit(command) || !spec.takes(command_bit(command))) continue;
+            if (spec.short_name) pattern += (pattern.empty() ? "'" : "|'") + command + " -" + spec.short_name + "'";
+            pattern += (pattern.empty() ? "'" : "|'") + command + " --" + spec.long_name + "'";
+        }
         std::string action;
         if (spec.completes == "filter") {
             action = "_pixpool_filter_words";
@@ -119,8 +126,8 @@ _pixpool() {
         return 0
     fi
     if [[ $prev == -f || $prev == --filter ]]; then _pixpool_filter_words "$cur"; return 0; fi
-    case $prev in
-        --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    if [[ $prev == --config ]]; then COMPREPLY=($(compgen -f -- "$cur")); return 0; fi
+    case "$command $prev" in
 )" + bash_value_cases() + R"(    esac
     local words=""
     case $command in

@@ -56,23 +56,30 @@ std::vector<std::string> tables() {
     return names;
 }
 
+/// "[run], [blur], [bench], [video]".
+std::string table_list() {
+    std::string list;
+    for (const std::string& name : tables()) list += (list.empty() ? "[" : ", [") + name + "]";
+    return list;
+}
+
 void check_item(const std::string& path, const CLI::ConfigItem& item) {
     if (item.name == "++" || item.name == "--") {
         if (!item.parents.empty() && !command_bit(item.parents[0])) {
             throw UsageError(path + ": unknown table [" + item.parents[0] + "]" +
-                             did_you_mean(item.parents[0], tables()) + "; tables: [run], [blur], [bench]");
+                             did_you_mean(item.parents[0], tables()) + "; tables: " + table_list());
         }
         return;
     }
     if (item.parents.empty()) {
         throw UsageError(path + ": key '" + item.name +
-                         "' is outside a table: put it under [run], [blur] or [bench]");
+                         "' is outside a table: put it under one of " + table_list());
     }
     const std::string& table = item.parents[0];
     const unsigned command = command_bit(table);
     if (!command) {
         throw UsageError(path + ": unknown table [" + table + "]" + did_you_mean(table, tables()) +
-                         "; tables: [run], [blur], [bench]");
+                         "; tables: " + table_list());
     }
     const std::vector<std::string> keys = keys_of(command);
     if (item.parents.size() > 1 || std::find(keys.begin(), keys.end(), item.name) == keys.end()) {

@@ -33,18 +33,10 @@ std::string roff(const std::string& text) {
     return out;
 }
 
-std::string commands_taking(const OptionSpec& spec) {
-    std::string names;
-    for (const std::string& name : command_names()) {
-        if (command_bit(name) && spec.takes(command_bit(name))) names += (names.empty() ? "" : ", ") + name;
-    }
-    return names;
-}
-
 std::string man_option(const OptionSpec& spec) {
     std::string head;
     if (spec.positional) {
-        head = "\\fI" + spec.value_name + "\\fR...";
+        head = "\\fI" + spec.value_name + "\\fR" + (spec.is_list() ? "..." : "");
     } else {
         if (spec.short_name) head = "\\fB\\-" + std::string(1, spec.short_name) + "\\fR, ";
         head += "\\fB\\-\\-" + roff(spec.long_name) + "\\fR";
@@ -105,7 +97,8 @@ std::string man_page() {
     }
     out += ".SH OPTIONS\n.TP\n\\fB\\-\\-config\\fR \\fIFILE\\fR\n" +
            roff("read options from this TOML file, anywhere on the command line: long option names as keys, in "
-                "a [run], [blur] or [bench] table. An unknown key is an error. Options on the command line win.") +
+                "a [run], [blur], [bench] or [video] table. An unknown key is an error. Options on the command "
+                "line win.") +
            "\n.TP\n\\fB\\-V\\fR, \\fB\\-\\-version\\fR\nprint the version\n"
            ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nprint the help of pixpool, or of the command it follows\n";
     std::string group;

@@ -12,7 +12,7 @@ const std::vector<CommandInfo>& command_table() {
         {"blur", "[OPTIONS] INPUT... (-o DIR | --in-place)", "Gaussian blur every input: run -f gaussian_blur:sigma=S"},
         {"bench", "[OPTIONS] INPUT...", "time the batch inline and on the pool; print speedup and efficiency"},
         {"filters", "[NAME]", "list every filter with its parameters, or one filter"},
-        {"video", "INPUT -o OUTPUT -f FILTER...", "apply the filters to every frame of a video, on the frame pool"},
+        {"video", "VIDEO -o FILE -f FILTER...", "apply the filters to every frame of a video, on the frame pool"},
         {"formats", "", "list the image formats pixpool reads and writes"},
         {"status", "OUT", "done, failed and missing inputs of a run's output folder, per shard; exit 0 when all done"},
         {"merge-reports", "REPORT...", "the --report files of a batch's shards as one, on stdout"},
@@ -89,7 +89,7 @@ std::string program_help() {
     std::string text = "pixpool: batch image processing on a pool of worker processes, one per CPU core\n\n";
     text += short_usage() + "\noptions (before or after the command):\n";
     text += help_row("--config FILE", "read options from this TOML file: long option names as keys, in a [run], "
-                                      "[blur] or [bench] table; options given on the command line win");
+                                      "[blur], [bench] or [video] table; options given on the command line win");
     text += help_row("-V, --version", "print the version");
     text += help_row("-h, --help", "print this help");
     text += "\nexit status: 0 all ok, 1 some files failed, 2 usage or configuration error,\n130 interrupted.\n";
@@ -111,8 +111,7 @@ std::string command_help(const std::string& name) {
     text += help_row("-h, --help", "print this help");
     if (bit != 0) {
         text += "\nEvery long option can also be set in a TOML file (pixpool --config FILE), in a\n"
-                "[" + name + "] table, e.g.  output = \"web\"  format = \"webp\"  filter = [\"sharpen\"].\n"
-                "Options on the command line win.\n";
+                "[" + name + "] table, e.g.  jobs = 2  quiet = true.  Options on the command line win.\n";
     }
     return text;
 }

@@ -38,13 +38,14 @@ std::vector<std::string> option_spellings(unsigned command) {
 
 /// Why a command refuses an option that another command takes.
 std::string why_not_taken(const std::string& command, const OptionSpec& spec) {
+    if (command == "video") return "it is an option of " + commands_taking(spec);
     if (command == "bench") {
         if (spec.long_name == "inline") return "bench always times an inline run";
         return "bench writes to temporary folders, removes them and reports only timings";
     }
     if (spec.long_name == "sigma") return "use run -f gaussian_blur:sigma=S";
     if (spec.long_name == "filter") return "blur's filter is gaussian_blur; use run -f for others";
-    return "it is a bench option";
+    return "it is an option of " + commands_taking(spec);
 }
 
 /// An argument CLI11 could not place: an unknown option, with a guess, or
@@ -65,28 +66,32 @@ int usage_error(const std::string& where, const std::string& message) {
     return kUsage;
 }
 
+/// The arguments of the commands that take no table options.
+struct ListingArguments {
+    std::string filter_name;           ///< filters [NAME]
+    std::string output_folder;         ///< status OUT
+    std::vector<std::string> reports;  ///< merge-reports REPORT...
+};
+
 /// The command's App: the table's options, help from the tables.
 int run_command_line(const CommandInfo& command, std::vector<std::string> args, const std::string& config) {
     CLI::App app{"pixpool"};
-    app.formatter_fn([](const CLI::App* a, std::string name, CLI::AppFormatMode mode) {
-        // video declares its own options (not in the option table yet): CLI11's help.
-        if (a->get_name() == "video") return CLI::Formatter().make_help(a, name, mode);
+    app.formatter_fn([](const CLI::App* a, std::string, CLI::AppFormatMode) {
         return a->get_parent() ? command_help(a->get_name()) : program_help();
     });
     if (!config.empty()) app.set_config("--config", config, "", /*config_required=*/true);
     BatchFlags flags;
-    VideoFlags video;
-    std::string filter_name;
-    if (command.name == "video") add_video_command(app, video);
-    CLI::App* sub = command.name == "video" ? video.command : app.add_subcommand(command.name, command.summary);
+    ListingArguments listing;
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
     if (command_bit(command.name)) {
         add_batch_flags(*sub, flags, command.name);
     } else if (command.name == "filters") {
-        sub->add_option("name", filter_name, "one filter to describe");
+        sub->add_option("name", listing.filter_name, "one filter to describe");
     } else if (command.name == "status") {
-        sub->add_option("output", filter_name, "the -o folder of a run (or of every shard of one)")->required();
+        sub->add_option("output", listing.output_folder, "the -o folder of a run (or of every shard of one)")
+            ->required();
     } else if (command.name == "merge-reports") {
-        sub->add_option("reports", flags.bench_workers, "JSON Lines reports (--report) of the shards")->required();
+        sub->add_option("reports", listing.reports, "JSON Lines reports (--report) of the shards")->required();
     }
     std::vector<std::string> argv_text = {"pixpool", command.name};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -111,11 +116,11 @@ int run_command_line(const CommandInfo& command, std::vector<std::string> args, 
     } catch (const CLI::ParseError& e) {
         return usage_error(where, std::string(e.what()) + "; see " + where + " --help");
     }
-    if (command.name == "filters") return filters_command(filter_name);
+    if (command.name == "filters") return filters_command(listing.filter_name);
     if (command.name == "formats") return formats_command();
-    if (command.name == "status") return status_command(filter_name);
-    if (command.name == "merge-reports") return merge_reports_command(flags.bench_workers);
-    if (command.name == "video") return video_command(video);
+    if (command.name == "status") return status_command(listing.output_folder);
+    if (command.name == "merge-reports") return merge_reports_command(listing.reports);
+    if (command.name == "video") return video_command(flags);
     if (command.name == "bench") return bench_command(flags);
     return run_command(flags);
 }

@@ -1,4 +1,4 @@
-/// The option table: each option of run, blur and bench, once.
+/// The option table: each option of run, blur, bench and video, once.
 
 #include "option_table.hpp"
 
@@ -79,7 +79,7 @@ std::vector<OptionSpec> build_table() {
 
         }},
         {"Filters", {
-        Option("-f,--filter", "FILTER", FIELD(batch.filter_specs), kFiltering,
+        Option("-f,--filter", "FILTER", FIELD(batch.filter_specs), kFiltering | kVideo,
                "a filter as NAME[:key=value,...]; repeat -f to chain them, applied in order "
                "(`pixpool filters` lists them)")
             .completes("filter"),
@@ -138,7 +138,7 @@ std::vector<OptionSpec> build_table() {
 
         }},
         {"Workers", {
-        Option("-j,--jobs", "N", FIELD(batch.jobs), kAll, "worker processes (default: the usable CPUs)")
+        Option("-j,--jobs", "N", FIELD(batch.jobs), kAll | kVideo, "worker processes (default: the usable CPUs)")
             .range(1, 1024)
             .hide_default(),
         Option("--workers", "N,N,...", FIELD(bench_workers), kBench,
@@ -149,8 +149,8 @@ std::vector<OptionSpec> build_table() {
                "(without --workers: 1 and -j)")
             .completes("file"),
         Option("--inline", "", FIELD(batch.run_inline), kWriting, "no pool: every file in this process, one by one"),
-        Option("--timeout", "S", FIELD(batch.timeout_seconds), kAll,
-               "seconds one file may take before its worker is killed (0: none)")
+        Option("--timeout", "S", FIELD(batch.timeout_seconds), kAll | kVideo,
+               "seconds one file (video: one frame) may take before its worker is killed (0: none)")
             .range(0, 7 * 24 * 3600),
         Option("--retries", "N", FIELD(batch.retries), kAll,
                "extra tries, on a fresh worker, for a file whose worker crashed")
@@ -171,7 +171,7 @@ std::vector<OptionSpec> build_table() {
 
         }},
         {"Progress, reports and logs", {
-        Option("-q,--quiet", "", FIELD(quiet), kAll, "print nothing but errors"),
+        Option("-q,--quiet", "", FIELD(quiet), kAll | kVideo, "print nothing but errors"),
         Option("--report", "FILE", FIELD(report), kWriting,
                "one JSON line per input, then a summary line (-: stdout); {shard} in the name becomes I-of-N")
             .completes("file"),
@@ -180,6 +180,17 @@ std::vector<OptionSpec> build_table() {
             .choices({"trace", "debug", "info", "warn", "error", "critical", "off"}),
         Option("--log-dir", "DIR", FIELD(log_dir), kAll, "one log file per worker here, worker-ID.log (default: stderr)")
             .completes("dir"),
+        }},
+        {"Video", {
+        Option("input", "VIDEO", FIELD(video.input), kVideo,
+               "the video to read (any container and codec FFmpeg decodes)")
+            .completes("file"),
+        Option("-o,--output", "FILE", FIELD(video.output), kVideo,
+               "the video to write; its extension picks the container and codec "
+               "(mp4/m4v/mov/mkv: MPEG-4, avi: MJPEG, webm: VP8)")
+            .completes("file"),
+        Option("--codec", "FOURCC", FIELD(video.codec), kVideo,
+               "the FourCC to encode with instead, e.g. mp4v, MJPG, XVID, avc1"),
         }},
     };
     std::vector<OptionSpec> table;
@@ -205,7 +216,7 @@ const std::vector<OptionSpec>& option_table() {
 }
 
 std::string OptionSpec::synopsis() const {
-    if (positional) return value_name + "...";
+    if (positional) return value_name + (is_list() ? "..." : "");
     std::string text = short_name ? std::string("-") + short_name + ", --" : "    --";
     text += long_name;
     if (!value_name.empty()) text += " " + value_name;
@@ -245,7 +256,16 @@ unsigned command_bit(const std::string& command) {
     if (command == "run") return kRun;
     if (command == "blur") return kBlur;
     if (command == "bench") return kBench;
+    if (command == "video") return kVideo;
     return 0;
+}
+
+std::string commands_taking(const OptionSpec& spec) {
+    std::string names;
+    for (const char* command : {"run", "blur", "bench", "video"}) {
+        if (spec.takes(command_bit(command))) names += (names.empty() ? "" : ", ") + std::string(command);
+    }
+    return names;
 }
 
 }  // namespace pixpool::cli

@@ -1,5 +1,5 @@
 #pragma once
-/// Every option of `run`, `blur` and `bench`, declared once, as filters are:
+/// Every option of `run`, `blur`, `bench` and `video`, declared once, as filters are:
 /// name, short flag, value, help, range or choices, which commands take it,
 /// and where its value goes. The table drives CLI11, the TOML config's keys,
 /// `--help`, the man page and the shell completions; the default shown is
@@ -23,9 +23,10 @@ enum Commands : unsigned {
     kRun = 1,
     kBlur = 2,
     kBench = 4,
+    kVideo = 8,
     kWriting = kRun | kBlur,    ///< the commands that write outputs where the user says
-    kFiltering = kRun | kBench, ///< the commands with -f
-    kAll = kRun | kBlur | kBench,
+    kFiltering = kRun | kBench, ///< the image-batch commands with -f
+    kAll = kRun | kBlur | kBench, ///< every image-batch command (not video)
 };
 
 /// Where an option's value lives in BatchFlags, one accessor type per value
@@ -53,7 +54,7 @@ struct OptionSpec {
     bool is_flag() const { return std::holds_alternative<bool& (*)(BatchFlags&)>(target); }
     bool is_list() const { return std::holds_alternative<std::vector<std::string>& (*)(BatchFlags&)>(target); }
     bool takes(unsigned command) const { return (commands & command) != 0; }
-    /// "-o, --output DIR" as help and the man page show it.
+    /// "-o, --output DIR" as help and the man page show it; "INPUT..." for a positional list.
     std::string synopsis() const;
     /// The default as text ("3", "lzw"), from a default BatchFlags; "" when
     /// there is none worth showing (empty, false, a list).
@@ -66,7 +67,10 @@ const std::vector<OptionSpec>& option_table();
 /// The option spelled `--name` or `-x` (dashes included), or nullptr.
 const OptionSpec* find_option(const std::string& spelled);
 
-/// The command's bit from its name ("run" -> kRun); 0 when it takes no batch options.
+/// The command's bit from its name ("run" -> kRun); 0 when it takes no table options.
 unsigned command_bit(const std::string& command);
+
+/// The commands that take the option: "run, blur".
+std::string commands_taking(const OptionSpec& spec);
 
 }  // namespace pixpool::cli

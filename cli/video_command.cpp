@@ -88,32 +88,17 @@ struct VideoRun {
 
 }  // namespace
 
-void add_video_command(CLI::App& app, VideoFlags& flags) {
-    CLI::App* video = app.add_subcommand(
-        "video", "run a chain of filters on every frame of a video, in parallel, and encode the result in order");
-    video->add_option("input", flags.input, "the video to read (any container and codec FFmpeg decodes)")
-        ->required();
-    video->add_option("-o,--output", flags.output,
-                      "the video to write; its extension picks the container and codec "
-                      "(mp4/m4v/mov/mkv: MPEG-4, avi: MJPEG, webm: VP8)")
-        ->required();
-    video->add_option("-f,--filter", flags.filter_specs, "a filter NAME[:k=v,...]; repeat to chain, in order")
-        ->required();
-    video->add_option("--codec", flags.codec, "the FourCC to encode with instead, e.g. mp4v, MJPG, XVID, avc1");
-    video->add_option("-j,--jobs", flags.jobs, "worker processes (default: one per usable CPU)")
-        ->check(CLI::NonNegativeNumber);
-    video->add_option("--timeout", flags.timeout_seconds, "per frame, in seconds (0: none); a frame past it fails")
-        ->check(CLI::NonNegativeNumber);
-    video->add_flag("-q,--quiet", flags.quiet, "no progress line");
-    flags.command = video;
-}
-
-int video_command(const VideoFlags& flags) {
-    const int fourcc = fourcc_for(flags.output, flags.codec);  // usage errors before any work
+int video_command(const BatchFlags& flags) {
+    const BatchFlags::Video& video = flags.video;
+    // Usage errors before any work.
+    if (video.input.empty()) throw UsageError("no input: name the video to read");
+    if (video.output.empty()) throw UsageError("say where the video goes: -o FILE");
+    if (flags.batch.filter_specs.empty()) throw UsageError("no filter: name one with -f (repeat -f to chain)");
+    const int fourcc = fourcc_for(video.output, video.codec);
     FrameOptions options;
-    options.filter_specs = flags.filter_specs;
-    options.workers = flags.jobs;
-    options.timeout_seconds = flags.timeout_seconds;
+    options.filter_specs = flags.batch.filter_specs;
+    options.workers = flags.batch.jobs;
+    options.timeout_seconds = flags.batch.timeout_seconds;
     options.interrupts = install_interrupt_handlers();
     // The decoder's and encoder's threads start after the workers: a
     // replacement worker must come from the fork server, not from here.
@@ -124,13 +109,13 @@ int video_command(const VideoFlags& flags) {
     // OpenCV reads this at its first FFmpeg call. A user's own setting wins.
     ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
     cv::VideoCapture capture;
-    if (!capture.open(flags.input, cv::CAP_FFMPEG)) {
-        std::cerr << "pixpool: error: " << flags.input
+    if (!capture.open(video.input, cv::CAP_FFMPEG)) {
+        std::cerr << "pixpool: error: " << video.input
                   << ": cannot open as a video (missing, not a video, or a format FFmpeg cannot decode)\n";
         return kSomeFailed;
     }
     const double fps = capture.get(cv::CAP_PROP_FPS) > 0 ? capture.get(cv::CAP_PROP_FPS) : 25.0;
-    VideoOutput output(flags.output, fourcc, fps);
+    VideoOutput output(video.output, fourcc, fps);
     VideoProgress progress(!flags.quiet, capture.get(cv::CAP_PROP_FRAME_COUNT));
     VideoRun run{output, progress};
 
@@ -148,7 +133,7 @@ int video_command(const VideoFlags& flags) {
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
     if (index == 0) {
-        std::cerr << "pixpool: error: " << flags.input << ": no frame could be decoded (corrupt or empty video)\n";
+        std::cerr << "pixpool: error: " << video.input << ": no frame could be decoded (corrupt or empty video)\n";
         return kSomeFailed;
     }
     const bool interrupted = *options.interrupts > 0;
@@ -157,16 +142,21 @@ int video_command(const VideoFlags& flags) {
     const bool cut_short = !interrupted && expected_frames > 0 &&
                            index + std::max(2.0, expected_frames / 50) < expected_frames;
     if (cut_short) {
-        std::cerr << "pixpool: error: " << flags.input << ": only " << index << " of " << expected_frames
+        std::cerr << "pixpool: error: " << video.input << ": only " << index << " of " << expected_frames
                   << " frames could be decoded (corrupt or truncated video)\n";
     }
     const bool kept = output.keep();
     const FrameLatency latency = pool.latency();
-    std::printf("pixpool: %zu of %llu frames written to %s in %.2f s (%.1f fps, latency p50 %.1f ms, p99 %.1f ms)%s%s\n",
-                output.frames_written(), static_cast<unsigned long long>(index),
-                kept ? flags.output.c_str() : "(nothing)", seconds, index / std::max(seconds, 1e-9), latency.p50_ms,
-                latency.p99_ms, run.failed ? (", " + std::to_string(run.failed) + " failed").c_str() : "",
-                interrupted ? "; interrupted: the file ends at the last frame written" : "");
+    // The summary is a diagnostic: stderr, and not with -q (nothing but errors).
+    if (!flags.quiet) {
+        std::fprintf(stderr, "pixpool: %zu of %llu frames written to %s in %.2f s (%.1f fps, latency p50 %.1f ms, "
+                             "p99 %.1f ms)%s%s\n",
+                     output.frames_written(), static_cast<unsigned long long>(index),
+                     kept ? video.output.c_str() : "(nothing)", seconds, index / std::max(seconds, 1e-9),
+                     latency.p50_ms, latency.p99_ms,
+                     run.failed ? (", " + std::to_string(run.failed) + " failed").c_str() : "",
+                     interrupted ? "; interrupted: the file ends at the last frame written" : "");
+    }
     if (interrupted) return kInterrupted;
     return run.failed > 0 || cut_short ? kSomeFailed : kOk;
 }

@@ -77,7 +77,7 @@ TEST(CliDocs, TheManPageRendersWithoutWarningsAndListsEveryOption) {
     EXPECT_EQ(err, "") << "roff warnings";
     EXPECT_NE(page.find("pixpool - batch image processing"), std::string::npos) << page.substr(0, 400);
     EXPECT_NE(page.find("gaussian_blur"), std::string::npos) << "the filters are in it";
-    for (const std::string command : {"run", "blur", "bench"}) {
+    for (const std::string command : {"run", "blur", "bench", "video"}) {
         for (const std::string& option : help_options(command)) {
             EXPECT_NE(page.find(option), std::string::npos) << option << " of " << command << " is not in the man page";
         }
@@ -93,8 +93,16 @@ TEST(CliDocs, BashCompletesCommandsFiltersParametersAndFormats) {
     EXPECT_TRUE(formats.count("jpeg") && formats.count("webp") && formats.count("tif")) << formats.size();
 }
 
+TEST(CliDocs, AnOptionsValueCompletesAsItsCommandTakesIt) {
+    // run's -o is a folder, video's a file: the same spelling, two table entries.
+    const std::string prefix = (kDocs / "pixpool.").string();
+    EXPECT_EQ(complete("pixpool run -o " + prefix), (std::set<std::string>{})) << "no folder is named so";
+    EXPECT_EQ(complete("pixpool video -o " + prefix), (std::set<std::string>{prefix + "1", prefix + "bash"}));
+    EXPECT_EQ(complete("pixpool video --timeout "), (std::set<std::string>{})) << "a number: nothing to offer";
+}
+
 TEST(CliDocs, CompletionOffersExactlyTheOptionsHelpLists) {
-    for (const std::string command : {"run", "blur", "bench"}) {
+    for (const std::string command : {"run", "blur", "bench", "video"}) {
         std::set<std::string> offered;
         for (const std::string& word : complete("pixpool " + command + " --")) offered.insert(word);
         std::set<std::string> listed = help_options(command);
@@ -112,7 +120,7 @@ TEST(CliDocs, ZshCompletionIsGeneratedFromTheSameTable) {
 
 TEST(CliDocs, EveryOptionTheReadmeMentionsExists) {
     std::set<std::string> known = {"--help", "--config", "--version"};
-    for (const std::string command : {"run", "blur", "bench"}) {
+    for (const std::string command : {"run", "blur", "bench", "video"}) {
         for (const std::string& option : help_options(command)) known.insert(option);
     }
     const std::string readme = read_text(fs::path(PIXPOOL_SOURCE_DIR) / "README.md");

@@ -98,7 +98,7 @@ std::vector<pid_t> workers_of(pid_t pid) {
 /// that a signal lands while workers hold frames; returns once both workers run.
 Process slow_video_run(const Scratch& dir) {
     Process run({"video", (dir / "in.avi").string(), "-o", (dir / "out.avi").string(), "-f", "bilateral:diameter=15",
-                 "-j", "2", "-q"});
+                 "-j", "2"});
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (workers_of(run.pid()).size() < 2 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -112,7 +112,8 @@ TEST(CliVideo, KeepsFrameCountOrderSizeAndRate) {
     const Outcome run = run_pixpool({"video", (dir / "in.avi").string(), "-o", (dir / "out.avi").string(), "-f",
                                      "gaussian_blur:sigma=1", "-f", "sharpen", "-j", "2"});
     ASSERT_EQ(run.status, 0) << run.err;
-    EXPECT_NE(run.out.find("60 of 60 frames written"), std::string::npos) << run.out;
+    EXPECT_EQ(run.out, "") << "stdout is for data; the summary is a diagnostic";
+    EXPECT_NE(run.err.find("60 of 60 frames written"), std::string::npos) << run.err;
     cv::Size size;
     double fps = 0;
     const std::vector<int> stamps = read_stamps(dir / "out.avi", &size, &fps);
@@ -138,9 +139,10 @@ TEST(CliVideo, AWorkerKilledMidVideoCostsOneFrameAndTheRunSaysSo) {
     EXPECT_EQ(status, 1) << run.err;
     EXPECT_EQ(count_lines_containing(run.err, "error: frame "), 1) << run.err;
     EXPECT_NE(run.err.find("left out"), std::string::npos) << run.err;
-    EXPECT_NE(run.out.find(std::to_string(kFrames - 1) + " of " + std::to_string(kFrames) + " frames written"),
-              std::string::npos) << run.out;
-    EXPECT_NE(run.out.find("1 failed"), std::string::npos) << run.out;
+    EXPECT_NE(run.err.find(std::to_string(kFrames - 1) + " of " + std::to_string(kFrames) + " frames written"),
+              std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("1 failed"), std::string::npos) << run.err;
+    EXPECT_EQ(run.out, "");
     const std::vector<int> stamps = read_stamps(dir / "out.avi");
     ASSERT_EQ(stamps.size(), std::size_t(kFrames - 1));
     for (std::size_t i = 1; i < stamps.size(); ++i) EXPECT_LT(stamps[i - 1], stamps[i]) << "order at " << i;
@@ -154,13 +156,55 @@ TEST(CliVideo, InterruptedRunLeavesAPlayableFileUpToTheLastFrameWritten) {
     std::this_thread::sleep_for(std::chrono::milliseconds(800));
     run.signal(SIGINT);
     EXPECT_EQ(run.finish(), 130) << run.err;
-    EXPECT_NE(run.out.find("interrupted: the file ends at the last frame written"), std::string::npos) << run.out;
+    EXPECT_NE(run.err.find("interrupted: the file ends at the last frame written"), std::string::npos) << run.err;
     EXPECT_EQ(count_lines_containing(run.err, "error"), 0) << run.err;
+    EXPECT_EQ(run.out, "");
     const std::vector<int> stamps = read_stamps(dir / "out.avi");
     ASSERT_FALSE(stamps.empty());
     EXPECT_LT(stamps.size(), std::size_t(kFrames));
     for (std::size_t i = 0; i < stamps.size(); ++i) EXPECT_EQ(stamps[i], int(i));
     EXPECT_TRUE(names_in(dir.path()) == std::vector<std::string>({"in.avi", "out.avi"}));
+}
+
+TEST(CliVideo, QuietPrintsNothingButErrors) {
+    Scratch dir;
+    make_stamped_video(dir / "in.avi", 20, {160, 120});
+    const Outcome quiet = run_pixpool(
+        {"video", (dir / "in.avi").string(), "-o", (dir / "out.avi").string(), "-f", "invert", "-q"});
+    EXPECT_EQ(quiet.status, 0) << quiet.err;
+    EXPECT_EQ(quiet.out, "");
+    EXPECT_EQ(quiet.err, "") << "no progress and no summary with -q";
+    EXPECT_EQ(read_stamps(dir / "out.avi").size(), 20u);
+}
+
+TEST(CliVideo, OptionsComeFromTheOptionTable) {
+    // video's --help is the table's, like run's: its sections, its options, 80 columns.
+    const Outcome help = run_pixpool({"video", "--help"});
+    EXPECT_EQ(help.status, 0);
+    for (const char* option : {"-f, --filter FILTER", "-j, --jobs N", "--timeout S", "-q, --quiet",
+                               "-o, --output FILE", "--codec FOURCC", "VIDEO "}) {
+        EXPECT_NE(help.out.find(option), std::string::npos) << option << " in\n" << help.out;
+    }
+    std::istringstream lines(help.out);
+    for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << line;
+    // Range checks and the refusal of another command's option come from the table too.
+    const Outcome zero_jobs = run_pixpool({"video", "in.avi", "-o", "out.avi", "-f", "invert", "-j", "0"});
+    EXPECT_EQ(zero_jobs.status, 2);
+    EXPECT_NE(zero_jobs.err.find("--jobs must be a number in [1, 1024]"), std::string::npos) << zero_jobs.err;
+    const Outcome format = run_pixpool({"video", "in.avi", "-o", "out.avi", "-f", "invert", "--format", "png"});
+    EXPECT_EQ(format.status, 2);
+    EXPECT_NE(format.err.find("video does not take --format: it is an option of run, blur, bench"),
+              std::string::npos) << format.err;
+    Scratch dir;
+    std::ofstream(dir / "pixpool.toml") << "[video]\nquality = 3\n";
+    const Outcome config = run_pixpool(
+        {"video", "in.avi", "-o", "out.avi", "-f", "invert", "--config", (dir / "pixpool.toml").string()});
+    EXPECT_EQ(config.status, 2);
+    EXPECT_NE(config.err.find("unknown key 'quality' in [video] (video does not take --quality)"), std::string::npos)
+        << config.err;
+    const Outcome no_filter = run_pixpool({"video", "in.avi", "-o", "out.avi"});
+    EXPECT_EQ(no_filter.status, 2);
+    EXPECT_NE(no_filter.err.find("no filter: name one with -f"), std::string::npos) << no_filter.err;
 }
 
 TEST(CliVideo, ACorruptVideoGivesOneClearErrorAndNoFile) {
