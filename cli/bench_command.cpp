@@ -126,13 +126,14 @@ int time_worker_series(const BatchFlags& flags) {
     std::printf("  %10s %9s %10s %8s %9s %11s\n", "workers", "seconds", "images/s", "MP/s", "speedup", "efficiency");
     SpeedupPlot plot{chain_text(flags), baseline.files.size(), {}, std::nullopt};
     int status = kOk;
+    const BatchReport* first_with_failures = nullptr;
     for (const int count : runs) {
         const BatchReport& report = reports.at(count);
         const double speedup = baseline.wall_seconds / std::max(report.wall_seconds, 1e-9);
         const bool is_extra_baseline = count == 1 && !baseline_asked;
         print_series_row(is_extra_baseline ? "1 (base)" : std::to_string(count), report, speedup, count);
         if (!is_extra_baseline) plot.points.push_back({count, speedup});
-        if (report.failed > 0 && status == kOk) std::cerr << "pixpool: " << summarize(report) << std::flush;
+        if (report.failed > 0 && !first_with_failures) first_with_failures = &report;
         status = std::max(status, exit_status_of(report));
     }
     std::printf(baseline_asked ? "  speedup against 1 worker; efficiency = speedup / workers\n"
@@ -147,6 +148,10 @@ int time_worker_series(const BatchFlags& flags) {
         std::printf("  serial fraction f = %.2f (Amdahl fit)\n", *plot.serial_fraction);
     } else {
         std::printf("  serial fraction: not fitted (it needs a count above 1)\n");
+    }
+    if (first_with_failures) {
+        std::fflush(stdout);  // the failures below the table, not inside it
+        std::cerr << "pixpool: " << summarize(*first_with_failures) << std::flush;
     }
     if (flags.plot.empty()) return status;
     try {

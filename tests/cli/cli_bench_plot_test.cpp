@@ -7,7 +7,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include <sys/wait.h>
+
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <regex>
 
 namespace {
@@ -17,11 +21,11 @@ using namespace cli_test;
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 /// Four small noise images in dir/in.
-std::string small_images(const Scratch& dir) {
+std::string small_images(const Scratch& dir, int side = 160) {
     fs::create_directories(dir / "in");
     cv::RNG rng(14);
     for (int i = 0; i < 4; ++i) {
-        cv::Mat image(160, 200, CV_8UC3);
+        cv::Mat image(side, side, CV_8UC3);
         rng.fill(image, cv::RNG::UNIFORM, 0, 256);
         cv::imwrite((dir / ("in/noise" + std::to_string(i) + ".png")).string(), image);
     }
@@ -141,6 +145,29 @@ TEST(CliBenchPlot, RefusesAPlotPathItCannotWriteBeforeTiming) {
         EXPECT_EQ(r.out, "") << "refused before timing anything";
     }
     EXPECT_FALSE(fs::exists(dir / "speedup.png"));
+}
+
+TEST(CliBenchPlot, APlotThatCannotBeWrittenIsAnErrorAndLeavesNothing) {
+    // A file size limit (ulimit -f, SIGXFSZ ignored so the write fails with
+    // EFBIG) above the tiny outputs and the journal but below the SVG: the
+    // timings succeed, the plot's write fails late.
+    Scratch dir;
+    const std::string in = small_images(dir, 8);
+    const fs::path svg = dir / "speedup.svg";
+    const std::string command = "trap '' XFSZ; ulimit -f 4; '" + kBinary + "' bench '" + in +
+                                "' --workers 1,2 --plot '" + svg.string() + "' >'" + (dir / "out.txt").string() +
+                                "' 2>'" + (dir / "err.txt").string() + "'";
+    const int status = std::system(command.c_str());
+    std::ifstream err_file(dir / "err.txt");
+    std::stringstream err;
+    err << err_file.rdbuf();
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 1) << err.str();
+    EXPECT_TRUE(contains(err.str(), "cannot write the plot " + svg.string() + ": File too large")) << err.str();
+    EXPECT_FALSE(fs::exists(svg));
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+        EXPECT_EQ(entry.path().filename().string().find(".pixpool-tmp"), std::string::npos) << "no temporary left";
+    }
 }
 
 }  // namespace
