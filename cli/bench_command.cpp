@@ -87,7 +87,8 @@ std::vector<int> worker_counts(const BatchFlags& flags) {
     }
     std::set<int> counts;
     for (const std::string& text : items) {
-        const bool digits = !text.empty() && text.size() <= 4 && text.find_first_not_of("0123456789") == std::string::npos;
+        const bool digits =
+            !text.empty() && text.size() <= 4 && text.find_first_not_of("0123456789") == std::string::npos;
         const int count = digits ? std::atoi(text.c_str()) : 0;
         if (count < 1 || count > 1024) {
             throw UsageError("--workers takes worker counts from 1 to 1024 separated by commas (e.g. 1,2,4), not '" +
@@ -140,12 +141,19 @@ int time_worker_series(const BatchFlags& flags) {
                                : "  speedup against 1 worker, timed as the baseline (1 is not in --workers); "
                                  "efficiency = speedup / workers\n");
     if (reports.at(counts.back()).workers < counts.back()) {
-        std::printf("  note: %zu files, so no more than %d workers ran at once\n", baseline.files.size(),
-                    reports.at(counts.back()).workers);
+        const int most = reports.at(counts.back()).workers;
+        std::printf("  note: %zu file%s, so at most %d worker%s ran at once\n", baseline.files.size(),
+                    baseline.files.size() == 1 ? "" : "s", most, most == 1 ? "" : "s");
     }
     plot.serial_fraction = fit_serial_fraction(plot.points);
     if (plot.serial_fraction) {
         std::printf("  serial fraction f = %.2f (Amdahl fit)\n", *plot.serial_fraction);
+        const bool slower = std::any_of(plot.points.begin(), plot.points.end(),
+                                        [](const MeasuredSpeedup& p) { return p.workers > 1 && p.speedup < 1; });
+        // Amdahl's law has no slowdown: say what one usually means.
+        if (slower) {
+            std::printf("  more workers were slower: too little work for their start-up, or the CPUs were busy\n");
+        }
     } else {
         std::printf("  serial fraction: not fitted (it needs a count above 1)\n");
     }

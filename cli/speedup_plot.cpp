@@ -132,7 +132,9 @@ std::string legend(const SpeedupPlot& plot) {
         std::string label;
     };
     std::vector<Entry> entries = {{true, "measured", "measured speedup"}, {false, "ideal", "ideal: speedup = workers"}};
-    if (plot.serial_fraction) entries.push_back({false, "amdahl", "Amdahl fit, f = " + fixed(*plot.serial_fraction, 2)});
+    if (plot.serial_fraction) {
+        entries.push_back({false, "amdahl", "Amdahl fit, f = " + fixed(*plot.serial_fraction, 2)});
+    }
     entries.push_back({true, "efficiency", "efficiency = speedup / workers"});
     if (plot.serial_fraction) entries.push_back({false, "amdahl-efficiency", "Amdahl efficiency"});
     std::string out = "<g class=\"legend\">\n";

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace {
 
 using pixpool::cli::amdahl_speedup;
@@ -38,7 +40,7 @@ TEST(AmdahlFit, NoisySpeedupsGiveTheLeastSquaresFraction) {
     const std::vector<MeasuredSpeedup> points = {{1, 1.0}, {2, 1.9}, {4, 3.1}};
     auto error = [&](double f) {
         double sum = 0;
-        for (const auto& p : points) sum += (p.speedup - amdahl_speedup(f, p.workers)) * (p.speedup - amdahl_speedup(f, p.workers));
+        for (const auto& p : points) sum += std::pow(p.speedup - amdahl_speedup(f, p.workers), 2);
         return sum;
     };
     double best = 0;
