@@ -1,9 +1,10 @@
 #include "config_file.hpp"
 
 #include "batch_options.hpp"
-#include "did_you_mean.hpp"
 #include "help.hpp"
 #include "option_table.hpp"
+
+#include <pixpool/did_you_mean.hpp>
 
 #include <CLI/CLI.hpp>
 

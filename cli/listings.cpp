@@ -2,8 +2,8 @@
 /// tables as text, on stdout.
 
 #include "commands.hpp"
-#include "did_you_mean.hpp"
 
+#include <pixpool/did_you_mean.hpp>
 #include <pixpool/filters.hpp>
 #include <pixpool/formats.hpp>
 

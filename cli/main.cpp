@@ -6,13 +6,13 @@
 
 #include "commands.hpp"
 #include "config_file.hpp"
-#include "did_you_mean.hpp"
 #include "docs.hpp"
 #include "help.hpp"
 #include "option_table.hpp"
 #include "video_command.hpp"
 
 #include <pixpool/batch.hpp>
+#include <pixpool/did_you_mean.hpp>
 #include <pixpool/filters.hpp>
 #include <pixpool/pool.hpp>
 
@@ -22,6 +22,7 @@
 #include <iostream>
 
 using namespace pixpool::cli;
+using pixpool::did_you_mean;
 
 namespace {
 

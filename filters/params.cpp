@@ -5,6 +5,8 @@
 
 #include "filter_kit.hpp"
 
+#include <pixpool/did_you_mean.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -118,37 +120,15 @@ std::string canonical(const Param& param, std::string_view raw) {
     return {};
 }
 
-/// "did you mean gaussian_blur?" when some filter names are a few edits
+/// " (did you mean gaussian_blur?)" when some filter names are a few edits
 /// from `name`, closest first; else every filter name, so the user can pick.
 std::string suggestions(std::string_view name) {
-    auto distance = [](std::string_view a, std::string_view b) {
-        std::vector<size_t> row(b.size() + 1);
-        for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-        for (size_t i = 1; i <= a.size(); ++i) {
-            size_t diagonal = row[0];
-            row[0] = i;
-            for (size_t j = 1; j <= b.size(); ++j) {
-                size_t up = row[j];
-                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-                diagonal = up;
-            }
-        }
-        return row[b.size()];
-    };
     std::vector<std::string> names;
     for (const auto& filter : registry()) names.push_back(filter.name);
-    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
-        return distance(name, a) < distance(name, b);
-    });
-    // The closest names, if they are close: a typo, not another filter.
-    const size_t best = names.empty() ? 0 : distance(name, names.front());
-    std::vector<std::string> near;
-    for (const auto& candidate : names) {
-        if (best <= std::max<size_t>(2, name.size() / 4) && distance(name, candidate) == best) near.push_back(candidate);
-    }
-    if (!near.empty()) return "did you mean " + join(near, " or ") + "?";
+    const std::string near = did_you_mean(std::string(name), names);
+    if (!near.empty()) return near;
     std::sort(names.begin(), names.end());
-    return "filters: " + join(names);
+    return " (filters: " + join(names) + ")";
 }
 
 const Param* find_param(const Filter& filter, std::string_view name) {
@@ -167,7 +147,7 @@ std::string param_names(const Filter& filter) {
 
 Step make_step(std::string_view name, const std::vector<std::pair<std::string, std::string>>& args) {
     const Filter* filter = find(trim(name));
-    if (!filter) throw FilterError("unknown filter '" + std::string(trim(name)) + "' (" + suggestions(trim(name)) + ")");
+    if (!filter) throw FilterError("unknown filter '" + std::string(trim(name)) + "'" + suggestions(trim(name)));
     Values given;
     for (const auto& [raw_key, raw_value] : args) {
         const std::string key(trim(raw_key));

@@ -2,6 +2,8 @@
 
 #include "pixpool/filters.hpp"
 
+#include <pixpool/did_you_mean.hpp>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -75,6 +77,17 @@ TEST(Parse, ExampleMessages) {
     EXPECT_EQ(error_of("gaussian_blur:sigma=1,sigma=2"), "gaussian_blur: sigma is given twice");
     EXPECT_NE(error_of(""), "");
     EXPECT_NE(error_of("box_blur:size=2.5").find("size must be an integer in [1, "), std::string::npos);
+}
+
+TEST(Parse, UnknownFilterHintsFollowTheOneDidYouMeanRule) {
+    // The CLI's rule for commands and options: a prefix counts, closest first.
+    EXPECT_EQ(error_of("gauss"), "unknown filter 'gauss' (did you mean gaussian_blur?)");
+    EXPECT_EQ(error_of("sharpn:amount=1"), "unknown filter 'sharpn'" + pixpool::did_you_mean("sharpn", {"sharpen"}));
+    EXPECT_EQ(pixpool::did_you_mean("--qualty", {"--quality", "--quiet", "--prefix"}), " (did you mean --quality?)");
+    EXPECT_EQ(pixpool::did_you_mean("rn", {"run", "blur", "bench"}), " (did you mean run?)");
+    EXPECT_EQ(pixpool::closest_names("gaussian_blr", {"gaussian_blurs", "box_blur", "gaussian_blur"}),
+              (std::vector<std::string>{"gaussian_blur", "gaussian_blurs"}));
+    EXPECT_EQ(pixpool::did_you_mean("zzzzzz", {"run", "blur"}), "");
 }
 
 TEST(Parse, ChainTextJoinsSteps) {

@@ -1,11 +1,12 @@
 #pragma once
 /// "did you mean gaussian_blur?": the closest of some known names to a
-/// misspelled one, for commands, options and config keys.
+/// misspelled one. One rule for every name a user types: filters here, and
+/// the CLI's commands, options and config keys.
 
 #include <string>
 #include <vector>
 
-namespace pixpool::cli {
+namespace pixpool {
 
 /// The known names within a small edit distance of `typed` (a third of its
 /// length, at least 1, at most 3), closest first; empty when none is close.
@@ -14,4 +15,4 @@ std::vector<std::string> closest_names(const std::string& typed, const std::vect
 /// " (did you mean X?)" / " (did you mean X or Y?)", or "" when nothing is close.
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& known);
 
-}  // namespace pixpool::cli
+}  // namespace pixpool

@@ -1,8 +1,8 @@
-#include "did_you_mean.hpp"
+#include <pixpool/did_you_mean.hpp>
 
 #include <algorithm>
 
-namespace pixpool::cli {
+namespace pixpool {
 
 namespace {
 
@@ -50,4 +50,4 @@ std::string did_you_mean(const std::string& typed, const std::vector<std::string
     return text + "?)";
 }
 
-}  // namespace pixpool::cli
+}  // namespace pixpool
