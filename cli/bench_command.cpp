@@ -34,13 +34,18 @@ std::string chain_text(const BatchFlags& flags) {
     return chain.empty() ? "(none)" : chain;
 }
 
-/// The batch with `workers` pool workers (0: inline), into a scratch folder
-/// removed as soon as it is timed.
-BatchReport time_batch(const BatchFlags& flags, int workers) {
+/// Where the batch runs: inline, or on a pool of `workers` (0: the usable CPUs).
+struct Runner {
+    bool inline_run;
+    int workers;
+};
+
+/// The batch as `runner` says, into a scratch folder removed as soon as it is timed.
+BatchReport time_batch(const BatchFlags& flags, Runner runner) {
     ScratchFolder out;
     BatchOptions options = flags.batch;
-    options.run_inline = workers == 0;
-    options.jobs = workers;
+    options.run_inline = runner.inline_run;
+    options.jobs = runner.workers;
     options.out_dir = out.path();
     return run_batch(options);
 }
@@ -53,9 +58,9 @@ int compare_inline_and_pool(const BatchFlags& flags) {
     // The pool runs first: the inline run decodes every image in this very
     // process, and a master whose heap has grown to hold them forks slowly
     // and hands its workers copy-on-write pages to fault in again.
-    BatchReport par = time_batch(flags, flags.batch.jobs);
+    BatchReport par = time_batch(flags, {false, flags.batch.jobs});
     if (par.interrupted) return kInterrupted;
-    BatchReport seq = time_batch(flags, 0);
+    BatchReport seq = time_batch(flags, {true, 0});
     if (seq.interrupted) return kInterrupted;
 
     std::printf("pixpool bench: %zu files, filters: %s\n", seq.files.size(), chain_text(flags).c_str());
@@ -117,7 +122,7 @@ int time_worker_series(const BatchFlags& flags) {
 
     std::map<int, BatchReport> reports;
     for (auto count = runs.rbegin(); count != runs.rend(); ++count) {
-        BatchReport report = time_batch(flags, *count);
+        BatchReport report = time_batch(flags, {false, *count});
         if (report.interrupted) return kInterrupted;
         reports.emplace(*count, std::move(report));
     }

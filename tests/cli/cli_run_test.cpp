@@ -165,6 +165,17 @@ TEST(CliBench, PrintsBothTimesTheSpeedupAndTheEfficiency) {
     EXPECT_TRUE(std::regex_search(r.out, std::regex("speedup [0-9.]+x, parallel efficiency [0-9.]+")));
 }
 
+TEST(CliBench, WithoutJobsThePoolRunsOnWorkers) {
+    // Regression: -j's default (0, the usable CPUs) once ran the "parallel"
+    // side inline too, printing "parallel (0 workers)".
+    Outcome r = run_pixpool({"bench", (kSamples / "camera.png").string(), (kSamples / "chelsea.png").string(),
+                             (kSamples / "coffee.jpg").string(), "-f", "invert"});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("parallel \\([1-9][0-9]* workers\\)"))) << r.out;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("parallel efficiency 0\\.[0-9]*[1-9]|parallel efficiency [1-9]")))
+        << r.out;
+}
+
 TEST(CliVersion, PrintsTheVersion) {
     Outcome r = run_pixpool({"--version"});
     EXPECT_EQ(r.status, 0);
