@@ -74,7 +74,7 @@ std::string man_formats() {
         std::string exts;
         for (const auto& ext : format.extensions) exts += (exts.empty() ? "" : ", ") + ext;
         out += ".TP\n.B " + roff(format.name) + "\n" + roff(exts) + ": " +
-               (format.writable ? "read and written" : "read only") +
+               (format.writable ? "read, and written with --format" : "read; --format does not offer it") +
                (format.metadata ? "; keeps ICC, EXIF and XMP" : "") + ".\n";
     }
     return out;

@@ -114,6 +114,84 @@ TEST(Formats, ShrinkOnLoadIsWithin40DbOfTheExactPathAndKeepsItsSize) {
     EXPECT_EQ(cv::imread((dir / "exact" / "sideways.jpg").string()).size(), cv::Size(400, 400));
 }
 
+/// `pixpool formats` split into its table rows (up to the blank line) and the notes after it.
+std::vector<std::string> listing_rows(const std::string& listing) {
+    std::vector<std::string> rows;
+    std::istringstream lines(listing);
+    for (std::string line; std::getline(lines, line) && !line.empty();) rows.push_back(line);
+    return rows;
+}
+
+/// The cells of a row, split at runs of two or more spaces.
+std::vector<std::string> cells_of(const std::string& row) {
+    std::vector<std::string> cells;
+    std::size_t at = 0;
+    while (at < row.size()) {
+        std::size_t end = row.find("  ", at);
+        if (end == std::string::npos) end = row.size();
+        cells.push_back(row.substr(at, end - at));
+        at = row.find_first_not_of(' ', end);
+        if (at == std::string::npos) break;
+    }
+    return cells;
+}
+
+TEST(Formats, TheListingFitsEightyColumnsAndEveryRowIsInLine) {
+    const auto listing = run_pixpool({"formats"});
+    ASSERT_EQ(listing.status, 0) << listing.err;
+    EXPECT_EQ(listing.err, "");
+    std::istringstream all(listing.out);
+    for (std::string line; std::getline(all, line);) EXPECT_LE(line.size(), 80u) << line;
+    const std::vector<std::string> rows = listing_rows(listing.out);
+    ASSERT_GE(rows.size(), 10u) << listing.out;
+    const std::vector<std::string> header = cells_of(rows[0]);
+    ASSERT_EQ(header, (std::vector<std::string>{"format", "extensions", "read", "write", "16-bit", "alpha",
+                                                "metadata"}));
+    // Each cell starts where its heading does: no long alias list (Netpbm's) pushes a row out of line.
+    for (const std::string& row : rows) {
+        for (const char* heading : {"extensions", "read", "write", "16-bit", "alpha", "metadata"}) {
+            const std::size_t column = rows[0].find(heading);
+            ASSERT_LT(column, row.size()) << row;
+            EXPECT_TRUE(row[column - 1] == ' ' && row[column] != ' ') << heading << " out of line in\n" << row;
+        }
+    }
+    std::map<std::string, std::vector<std::string>> by_name;
+    for (std::size_t i = 1; i < rows.size(); ++i) by_name[cells_of(rows[i])[0]] = cells_of(rows[i]);
+    EXPECT_EQ(by_name["JPEG"], (std::vector<std::string>{"JPEG", "jpg,jpeg,jpe", "yes", "yes", "no", "no",
+                                                         "ICC EXIF XMP"}));
+    EXPECT_EQ(by_name["Netpbm"].size(), 7u) << rows.back();
+    EXPECT_EQ(by_name["GIF"][3], "no");
+    EXPECT_NE(listing.out.find("a GIF becomes a PNG"), std::string::npos) << listing.out;
+}
+
+TEST(Formats, WhatTheListingSaysIsWhatRunDoes) {
+    Scratch dir;
+    ASSERT_TRUE(cv::imwrite((dir / "in.png").string(), red_corner_picture()));
+    const std::vector<std::string> rows = listing_rows(run_pixpool({"formats"}).out);
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const std::vector<std::string> cells = cells_of(rows[i]);
+        std::istringstream extensions(cells[1]);
+        for (std::string ext; std::getline(extensions, ext, ',');) {
+            // write yes: --format takes every extension of the row, and names outputs with it;
+            // write no: it refuses the format (its first extension is enough).
+            const auto plan = run_pixpool({"run", (dir / "in.png").string(), "-o", (dir / "out").string(), "-n",
+                                           "--format", ext});
+            if (cells[3] == "yes") {
+                EXPECT_EQ(plan.status, 0) << ext << ": " << plan.err;
+                EXPECT_NE(plan.out.find((dir / "out" / ("in." + ext)).string()), std::string::npos) << ext << ": " << plan.out;
+            } else {
+                EXPECT_EQ(plan.status, 2) << ext << " is not written, yet --format took it";
+                break;
+            }
+        }
+    }
+    // Without --format an output keeps its input's format, even one --format does not offer.
+    ASSERT_TRUE(cv::imwrite((dir / "in.ppm").string(), red_corner_picture()));
+    const auto kept = run_pixpool({"run", (dir / "in.ppm").string(), "-o", (dir / "kept").string(), "-q"});
+    ASSERT_EQ(kept.status, 0) << kept.err;
+    EXPECT_TRUE(red_at(cv::imread((dir / "kept" / "in.ppm").string()), {5, 5}));
+}
+
 TEST(Formats, EachInputIsOpenedExactlyOnce) {
     Scratch dir;
     fs::create_directories(dir / "in");
