@@ -4,6 +4,7 @@
 /// running and starts nothing new, 2 kills the workers at once.
 
 #include <csignal>
+#include <string>
 
 namespace pixpool::cli {
 
@@ -13,5 +14,11 @@ const volatile std::sig_atomic_t* install_interrupt_handlers();
 /// What a first interrupt does, without its message: --halt uses it to stop
 /// starting files once enough have failed.
 void stop_starting_files();
+
+/// The progress bar now on the terminal's last line ("": none). An
+/// interrupt message then clears that line (and the ^C the terminal echoed
+/// on it), prints itself and draws this bar again below it, so the bar
+/// stays the last line.
+void set_progress_line(const std::string& bar);
 
 }  // namespace pixpool::cli

@@ -8,49 +8,73 @@ namespace pixpool::cli {
 
 using Clock = std::chrono::steady_clock;
 
-Progress::Progress(bool enabled) : enabled_(enabled), terminal_(::isatty(STDERR_FILENO) == 1) {}
+namespace {
+
+constexpr RateUnit kImages{"images/s", "/s"};
+/// Redraws at most this often: a bar redrawn per file would cost a fast
+/// batch more than its files do. Lines printed above it redraw it at once.
+constexpr auto kTerminalInterval = std::chrono::milliseconds(100);
+constexpr auto kPlainInterval = std::chrono::seconds(5);
+
+}  // namespace
+
+Progress::Progress(bool enabled) : enabled_(enabled) {
+    if (enabled && ::isatty(STDERR_FILENO) == 1) bar_ = std::make_unique<ProgressBar>(kImages);
+}
 
 void Progress::planned(const std::vector<FileReport>& files) {
     total_ = files.size();
     started_ = last_drawn_ = Clock::now();
+    if (bar_ && total_ > 0) bar_->draw(figures(ProgressFigures::State::Running));
 }
 
 void Progress::file_done(const FileReport& file) {
+    if (file.status == Status::Cancelled) return;
     ++done_;
     skipped_ += file.skipped;
-    failed_ += file.status != Status::Ok && file.status != Status::Cancelled;
-    draw(false);
-}
-
-void Progress::finish() {
-    if (!enabled_ || !terminal_ || total_ == 0) return;
-    std::fputs("\r\033[K", stderr);
-    std::fflush(stderr);
-}
-
-void Progress::draw(bool final) {
+    failed_ += file.status != Status::Ok;
     if (!enabled_ || total_ == 0) return;
-    auto now = Clock::now();
-    auto interval = terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
-    if (!final && done_ < total_ && now - last_drawn_ < interval) return;
+    const auto now = Clock::now();
+    if (done_ < total_ && now - last_drawn_ < (bar_ ? kTerminalInterval : kPlainInterval)) return;
     last_drawn_ = now;
-    double elapsed = std::chrono::duration<double>(now - started_).count();
-    std::size_t worked = done_ - skipped_;
-    double rate = elapsed > 0 ? worked / elapsed : 0;
-    double eta = rate > 0 ? (total_ - done_) / rate : 0;
-    char line[200];
-    std::snprintf(line, sizeof line, "%zu/%zu (%.0f%%), %.1f images/s, ETA %d:%02d, %zu failed", done_, total_,
-                  100.0 * done_ / total_, rate, int(eta) / 60, int(eta) % 60, failed_);
-    if (terminal_) {
-        std::fprintf(stderr, "\r\033[K%s", line);
+    if (bar_) {
+        bar_->draw(figures(ProgressFigures::State::Running));
     } else {
-        std::fprintf(stderr, "pixpool: %s\n", line);
+        draw_plain();
     }
-    std::fflush(stderr);
 }
 
-std::string progress_log_prefix(bool progress_enabled, bool logs_to_stderr) {
-    return progress_enabled && logs_to_stderr && ::isatty(STDERR_FILENO) == 1 ? "\r\033[K" : "";
+void Progress::print(const std::string& line) {
+    if (bar_) {
+        bar_->print_above(line);
+    } else {
+        std::fprintf(stderr, "%s\n", line.c_str());
+    }
+}
+
+void Progress::finish(bool interrupted) {
+    if (!bar_ || total_ == 0) return;
+    bar_->finish(figures(interrupted ? ProgressFigures::State::Interrupted : ProgressFigures::State::Finished));
+}
+
+ProgressFigures Progress::figures(ProgressFigures::State state) const {
+    ProgressFigures f;
+    f.done = done_;
+    f.total = total_;
+    f.failed = failed_;
+    f.state = state;
+    f.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    f.rate = f.elapsed_seconds > 0 ? (done_ - skipped_) / f.elapsed_seconds : 0;
+    if (f.rate > 0) f.eta_seconds = (total_ - done_) / f.rate;
+    return f;
+}
+
+void Progress::draw_plain() {
+    const ProgressFigures f = figures(ProgressFigures::State::Running);
+    const double eta = f.eta_seconds > 0 ? f.eta_seconds : 0;
+    std::fprintf(stderr, "pixpool: %zu/%zu (%.0f%%), %.1f images/s, ETA %d:%02d, %zu failed\n", done_, total_,
+                 100.0 * done_ / total_, f.rate, int(eta) / 60, int(eta) % 60, failed_);
+    std::fflush(stderr);
 }
 
 }  // namespace pixpool::cli

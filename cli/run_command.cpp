@@ -63,14 +63,14 @@ int run_command(BatchFlags& flags) {
     Halt halt(flags);
     StandardStreams streams(flags);
     BatchOptions& batch = flags.batch;
-    const bool show_progress = !flags.quiet && !batch.dry_run;
-    batch.log.pattern = progress_log_prefix(show_progress, batch.log.file_template.empty()) + batch.log.pattern;
     batch.interrupts = install_interrupt_handlers();
 
-    Progress progress(show_progress);
+    Progress progress(!flags.quiet && !batch.dry_run);
     std::unique_ptr<ReportFile> report_file;
     if (!flags.report.empty() && !batch.dry_run) report_file = std::make_unique<ReportFile>(flags.report);
     BatchCallbacks callbacks;
+    // On a terminal, what the workers print goes above the bar (progress.hpp).
+    if (progress.on_terminal()) callbacks.worker_stderr = [&](const std::string& line) { progress.print(line); };
     callbacks.planned = [&](const std::vector<FileReport>& files) {
         // Before any work: nothing to do, or nowhere to write, is a usage error.
         if (files.empty()) throw UsageError(no_inputs_message(flags));
@@ -86,7 +86,7 @@ int run_command(BatchFlags& flags) {
         if (halt.file_done(failed)) stop_starting_files();
     };
     BatchReport report = run_batch(batch, callbacks);
-    progress.finish();
+    progress.finish(report.interrupted);
     if (batch.dry_run) {
         print_plan(report, batch.shard, flags.quiet);
         return report.failed > 0 ? kSomeFailed : kOk;

@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "interrupts.hpp"
+#include "progress_bar.hpp"
 #include "video_output.hpp"
 
 #include <pixpool/frames.hpp>
@@ -23,40 +24,68 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 namespace pixpool::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// "frames 120/300 (40%), 55.1 fps, ETA 3 s": redrawn in place on a
-/// terminal, a plain line every 2 s elsewhere; nothing with --quiet.
+/// On a terminal, the bar `run` draws (progress_bar.hpp), in frames and
+/// fps, with the error lines printed above it; elsewhere "frames 120/300
+/// (40%), 55.1 fps, ETA 3 s" every 2 s; nothing with --quiet.
 class VideoProgress {
 public:
-    VideoProgress(bool enabled, double total) : enabled_(enabled), terminal_(::isatty(2)), total_(total) {
-        if (!terminal_) last_ = started_;  // a plain line only after 2 s
+    VideoProgress(bool enabled, double total) : enabled_(enabled), total_(total) {
+        if (enabled && ::isatty(STDERR_FILENO)) {
+            bar_ = std::make_unique<ProgressBar>(RateUnit{"fps", "fps"});
+            bar_->draw(figures(0, 0, ProgressFigures::State::Running));
+        }
+        if (!bar_) last_ = started_;  // a plain line only after 2 s
     }
-    void frame_done(std::size_t done) {
+    /// `done`: frames written or failed; `failed` of them failed.
+    void frame_done(std::size_t done, std::size_t failed) {
         const auto now = Clock::now();
-        if (!enabled_ || now - last_ < (terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(2))) return;
+        if (!enabled_ || now - last_ < (bar_ ? std::chrono::milliseconds(200) : std::chrono::seconds(2))) return;
         last_ = now;
+        if (bar_) return bar_->draw(figures(done, failed, ProgressFigures::State::Running));
         const double fps = done / std::max(1e-9, std::chrono::duration<double>(now - started_).count());
-        std::fprintf(stderr, "%sframes %zu", terminal_ ? "\r\033[K" : "", done);
+        std::fprintf(stderr, "frames %zu", done);
         if (total_ > 0) {
             std::fprintf(stderr, "/%.0f (%.0f%%), %.1f fps, ETA %.0f s", total_, 100.0 * done / total_, fps,
                          std::max(0.0, (total_ - done) / std::max(fps, 1e-9)));
         } else {
             std::fprintf(stderr, ", %.1f fps", fps);
         }
-        std::fputs(terminal_ ? "" : "\n", stderr);
+        std::fputs("\n", stderr);
     }
-    void finish() {
-        if (enabled_ && terminal_) std::fputs("\r\033[K", stderr);
+    /// An error line: above the bar on a terminal.
+    void print(const std::string& line) {
+        if (bar_) return bar_->print_above(line);
+        std::fprintf(stderr, "%s\n", line.c_str());
+    }
+    void finish(std::size_t done, std::size_t failed, bool interrupted) {
+        using State = ProgressFigures::State;
+        if (bar_) bar_->finish(figures(done, failed, interrupted ? State::Interrupted : State::Finished));
     }
 
 private:
-    bool enabled_, terminal_;
+    ProgressFigures figures(std::size_t done, std::size_t failed, ProgressFigures::State state) const {
+        ProgressFigures f;
+        f.done = done;
+        f.total = total_ > 0 ? static_cast<std::size_t>(total_) : 0;
+        f.failed = failed;
+        f.state = state;
+        f.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+        f.rate = done / std::max(1e-9, f.elapsed_seconds);
+        if (done > 0 && f.total > done) f.eta_seconds = (f.total - done) / f.rate;
+        if (done > 0 && f.total <= done) f.eta_seconds = 0;
+        return f;
+    }
+
+    bool enabled_;
     double total_;
+    std::unique_ptr<ProgressBar> bar_;
     Clock::time_point started_ = Clock::now(), last_{};
 };
 
@@ -77,13 +106,14 @@ struct VideoRun {
         if (frame.ok() && !problem.empty()) problem = "frame " + std::to_string(frame.id) + ": " + problem;
         if (!problem.empty()) {
             ++failed;
-            progress.finish();
             char at[48];
             std::snprintf(at, sizeof at, " (at %.3f s)", frame.timestamp / 1000.0);
-            std::cerr << "pixpool: error: " << problem << at << "; the frame is left out\n";
+            progress.print("pixpool: error: " + problem + at + "; the frame is left out");
         }
-        progress.frame_done(done);
+        progress.frame_done(processed(), failed);
     }
+    /// Frames really done: written, or failed and left out.
+    std::size_t processed() const { return output.frames_written() + failed; }
 };
 
 }  // namespace
@@ -129,7 +159,7 @@ int video_command(const BatchFlags& flags) {
         while (auto done = pool.try_next()) run.take(*done);
     }
     while (auto done = pool.next()) run.take(*done);
-    progress.finish();
+    progress.finish(run.processed(), run.failed, *options.interrupts > 0);
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
     if (index == 0) {

@@ -108,10 +108,11 @@ std::vector<std::size_t> dispatch_order(const std::vector<FileReport>& files) {
 }
 
 void run_inline(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
-                const std::vector<std::size_t>& order, const std::function<void(FileReport&, const Result&)>& done) {
+                const std::vector<std::size_t>& order, const std::function<void(FileReport&, const Result&)>& done,
+                const std::function<void(const std::string&)>& console) {
     // The host's process is left as it is: no worker tuning, and a logger of
     // the batch's own instead of replacing spdlog's default.
-    const auto log = make_process_logger(options.log, "inline");
+    const auto log = make_process_logger(options.log, "inline", console);
     for (std::size_t i : order) {
         FileReport& file = files[i];
         Result result;
@@ -174,7 +175,7 @@ void start_image_worker(const LogConfig& log, int worker_id) {
 
 void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::vector<FileReport>& files,
                  const std::vector<std::size_t>& order, const std::function<void(FileReport&, const Result&)>& done,
-                 int workers) {
+                 int workers, const std::function<void(const std::string&)>& worker_stderr) {
     PoolOptions pool_options;
     pool_options.workers = workers;
     pool_options.timeout_seconds = options.timeout_seconds;
@@ -184,6 +185,7 @@ void run_on_pool(const BatchOptions& options, const filters::Chain& chain, std::
     pool_options.start_method = options.start_method;
     pool_options.spawn_worker = kSpawnedWorkerName;
     pool_options.spawn_config = detail::encode_worker_config(options);
+    pool_options.worker_stderr = worker_stderr;
     const LogConfig log = options.log;
     pool_options.initializer = [log](int worker_id) { start_image_worker(log, worker_id); };
     pool_options.handler = [&chain, &options](const std::string& payload) {
@@ -269,11 +271,11 @@ BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbac
             if (callbacks.file_done) callbacks.file_done(file);
         };
         if (options.run_inline) {
-            run_inline(options, chain, report.files, order, done);
+            run_inline(options, chain, report.files, order, done, callbacks.worker_stderr);
         } else if (!order.empty()) {
             int jobs = options.jobs > 0 ? options.jobs : usable_cpus();
             report.workers = std::min<int>(jobs, static_cast<int>(order.size()));
-            run_on_pool(options, chain, report.files, order, done, report.workers);
+            run_on_pool(options, chain, report.files, order, done, report.workers, callbacks.worker_stderr);
         }
     }
     report.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -7,6 +7,8 @@
 
 #include "logger.hpp"
 
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -51,16 +53,39 @@ spdlog::sink_ptr open_file_sink(const std::string& path) {
     }
 }
 
+/// Each formatted line, without its newline, to a function (spdlog 1.10
+/// has no callback sink).
+class LineSink : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+public:
+    explicit LineSink(std::function<void(const std::string&)> on_line) : on_line_(std::move(on_line)) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t formatted;
+        formatter_->format(msg, formatted);
+        std::string line(formatted.data(), formatted.size());
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+        on_line_(line);
+    }
+    void flush_() override {}
+
+private:
+    std::function<void(const std::string&)> on_line_;
+};
+
 }  // namespace
 
 std::string log_template_for_dir(const std::string& dir) {
     return (fs::path(dir) / "worker-{id}.log").string();
 }
 
-std::shared_ptr<spdlog::logger> make_process_logger(const LogConfig& config, const std::string& who) {
+std::shared_ptr<spdlog::logger> make_process_logger(const LogConfig& config, const std::string& who,
+                                                    const std::function<void(const std::string&)>& console) {
     const auto level = parse_level(config.level);
     spdlog::sink_ptr sink;
-    if (config.file_template.empty()) {
+    if (config.file_template.empty() && console) {
+        sink = std::make_shared<LineSink>(console);
+    } else if (config.file_template.empty()) {
         sink = std::make_shared<spdlog::sinks::stderr_color_sink_st>();
     } else {
         sink = open_file_sink(replace_all(config.file_template, "{id}", who));

@@ -43,7 +43,7 @@ namespace {
 
 class ForkLauncher : public Launcher {
 public:
-    explicit ForkLauncher(const PoolOptions& options) : options_(options) {}
+    ForkLauncher(const PoolOptions& options, int worker_stderr) : options_(options), stderr_(worker_stderr) {}
 
     StartedWorker start(int slot) override {
         int threads = count_threads();
@@ -57,6 +57,7 @@ public:
             SignalsBlocked blocked;  // no host handler may run in the child before it resets them
             pid = ::fork();
             if (pid == 0) {
+                use_as_stderr(stderr_);
                 become_worker(fds[1], master, options_.inherit_fds);
                 serve(fds[1], master, [&]() {
                     limit_worker_memory(options_.max_memory_bytes);
@@ -78,20 +79,21 @@ public:
 
 private:
     const PoolOptions& options_;
+    int stderr_;
 };
 
 }  // namespace
 
-std::unique_ptr<Launcher> make_fork_launcher(const PoolOptions& options) {
+std::unique_ptr<Launcher> make_fork_launcher(const PoolOptions& options, int worker_stderr) {
     if (!options.handler) throw PoolError("pool: no handler given");
-    return std::make_unique<ForkLauncher>(options);
+    return std::make_unique<ForkLauncher>(options, worker_stderr);
 }
 
-std::unique_ptr<Launcher> make_launcher(const PoolOptions& options) {
+std::unique_ptr<Launcher> make_launcher(const PoolOptions& options, int worker_stderr) {
     switch (options.start_method) {
-        case StartMethod::Fork: return make_fork_launcher(options);
-        case StartMethod::Spawn: return make_spawn_launcher(options);
-        case StartMethod::ForkServer: return make_fork_server_launcher(options);
+        case StartMethod::Fork: return make_fork_launcher(options, worker_stderr);
+        case StartMethod::Spawn: return make_spawn_launcher(options, worker_stderr);
+        case StartMethod::ForkServer: return make_fork_server_launcher(options, worker_stderr);
     }
     throw PoolError("pool: unknown start method");
 }

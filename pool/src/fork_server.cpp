@@ -153,7 +153,8 @@ namespace {
 
 class ForkServerLauncher : public Launcher {
 public:
-    explicit ForkServerLauncher(const PoolOptions& options) {
+    /// The server gets `worker_stderr` as its stderr, and every worker it forks inherits it.
+    ForkServerLauncher(const PoolOptions& options, int worker_stderr) {
         int fds[2];
         if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
             throw PoolError(std::string("pool: cannot create the fork server's socket: ") + std::strerror(errno));
@@ -169,7 +170,8 @@ public:
                             "before the host starts threads");
         }
         try {
-            server_ = forked ? fork_server(fds[1], options) : spawn_self(SpawnRole::ForkServer, 0, fds[1], options);
+            server_ = forked ? fork_server(fds[1], options, worker_stderr)
+                             : spawn_self(SpawnRole::ForkServer, 0, fds[1], options, worker_stderr);
         } catch (...) {
             ::close(fds[0]);
             ::close(fds[1]);
@@ -248,13 +250,14 @@ private:
     pid_t server_ = -1;
     std::map<pid_t, int> exits_;
 
-    static pid_t fork_server(int control, const PoolOptions& options) {
+    static pid_t fork_server(int control, const PoolOptions& options, int worker_stderr) {
         pid_t master = ::getpid();
         std::fflush(nullptr);
         SignalsBlocked blocked;
         pid_t pid = ::fork();
         if (pid < 0) throw PoolError(std::string("pool: cannot fork the fork server: ") + std::strerror(errno));
         if (pid == 0) {
+            use_as_stderr(worker_stderr);
             become_worker(control, master, options.inherit_fds);
             serve_fork_requests(control, master, options.inherit_fds, options.max_memory_bytes, [&](int slot) {
                 if (!options.handler) return make_spawned_handler(options.spawn_worker, options.spawn_config, slot);
@@ -273,12 +276,12 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Launcher> make_fork_server_launcher(const PoolOptions& options) {
+std::unique_ptr<Launcher> make_fork_server_launcher(const PoolOptions& options, int worker_stderr) {
     if (!options.handler && options.spawn_worker.empty()) throw PoolError("pool: no handler given");
     if (!options.spawn_worker.empty() && !spawned_worker_known(options.spawn_worker)) {
         throw PoolError("pool: no worker registered as '" + options.spawn_worker + "'");
     }
-    return std::make_unique<ForkServerLauncher>(options);
+    return std::make_unique<ForkServerLauncher>(options, worker_stderr);
 }
 
 }  // namespace pixpool::detail

@@ -32,15 +32,17 @@ public:
     virtual void on_events() {}
 };
 
-std::unique_ptr<Launcher> make_launcher(const PoolOptions& options);
+/// `worker_stderr`: the descriptor that becomes stderr in every worker (see
+/// worker_stderr.hpp), or -1 to leave them the host's.
+std::unique_ptr<Launcher> make_launcher(const PoolOptions& options, int worker_stderr);
 
 /// The error for forking a host that runs threads.
 std::string threaded_host_error(int threads, const char* what);
 
 // One per start method.
-std::unique_ptr<Launcher> make_fork_launcher(const PoolOptions& options);
-std::unique_ptr<Launcher> make_spawn_launcher(const PoolOptions& options);
-std::unique_ptr<Launcher> make_fork_server_launcher(const PoolOptions& options);
+std::unique_ptr<Launcher> make_fork_launcher(const PoolOptions& options, int worker_stderr);
+std::unique_ptr<Launcher> make_spawn_launcher(const PoolOptions& options, int worker_stderr);
+std::unique_ptr<Launcher> make_fork_server_launcher(const PoolOptions& options, int worker_stderr);
 
 /// A socketpair for one worker: [0] the master's (non-blocking), [1] the worker's.
 void worker_socketpair(int fds[2]);

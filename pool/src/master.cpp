@@ -34,10 +34,10 @@ int open_pidfd(pid_t pid) {
 
 }  // namespace
 
-Master::Master(PoolOptions o) : options_(std::move(o)) {
+Master::Master(PoolOptions o) : options_(std::move(o)), worker_stderr_(options_.worker_stderr) {
     int count = options_.workers > 0 ? options_.workers : usable_cpus();
     if (options_.crash_budget <= 0) options_.crash_budget = 2 * count + 2;
-    launcher_ = make_launcher(options_);
+    launcher_ = make_launcher(options_, worker_stderr_.write_end());
     workers_.resize(static_cast<std::size_t>(count));
     try {
         for (int i = 0; i < count; ++i) {
@@ -335,6 +335,7 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
             owners.emplace_back(&w, true);
         }
     }
+    if (worker_stderr_.read_end() >= 0) fds.push_back({worker_stderr_.read_end(), POLLIN, 0});
     if (launcher_->events_fd() >= 0) fds.push_back({launcher_->events_fd(), POLLIN, 0});
     int timeout = poll_timeout_ms(limit);
     int n;
@@ -356,6 +357,7 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
     }
     if (n < 0 && errno != EINTR) throw PoolError(std::string("pool: poll: ") + std::strerror(errno));
     if (n > 0 && launcher_->events_fd() >= 0 && fds.back().revents) launcher_->on_events();
+    worker_stderr_.drain();  // before the results: a file's log lines come before it is done
     for (std::size_t i = 0; n > 0 && i < owners.size(); ++i) {
         if (fds[i].revents == 0) continue;
         auto [w, is_pidfd] = owners[i];

@@ -8,6 +8,7 @@
 
 #include "launcher.hpp"
 #include "wire.hpp"
+#include "worker_stderr.hpp"
 
 #include <chrono>
 #include <deque>
@@ -95,6 +96,7 @@ private:
     };
 
     PoolOptions options_;
+    WorkerStderr worker_stderr_;  ///< before launcher_: a fork server is started with it
     std::unique_ptr<Launcher> launcher_;
     std::vector<Worker> workers_;
     std::deque<std::uint64_t> queue_;

@@ -134,7 +134,7 @@ Handler make_spawned_handler(const std::string& name, const std::string& config,
     return it->second(config, slot);
 }
 
-pid_t spawn_self(SpawnRole role, int slot, int fd, const PoolOptions& options) {
+pid_t spawn_self(SpawnRole role, int slot, int fd, const PoolOptions& options, int worker_stderr) {
     if (std::getenv(kEnvName)) {  // a spawned worker whose main() went on past the missing call
         throw PoolError("spawned worker: this program's main() never called pixpool::run_if_spawned_worker(), "
                         "so the worker went on to create a pool of its own");
@@ -157,6 +157,7 @@ pid_t spawn_self(SpawnRole role, int slot, int fd, const PoolOptions& options) {
         inherit += (i ? "," : "") + std::to_string(options.inherit_fds[i]);
     }
     posix_spawn_file_actions_adddup2(&actions, fd, child_fd);
+    if (worker_stderr >= 0) posix_spawn_file_actions_adddup2(&actions, worker_stderr, STDERR_FILENO);
     std::string env_entry = std::string(kEnvName) + "=" + (role == SpawnRole::ForkServer ? "server" : "worker") +
                             ":" + std::to_string(slot) + ":" + std::to_string(::getpid()) + ":" +
                             std::to_string(child_fd) + ":" + std::to_string(options.max_memory_bytes) + ":" +
@@ -189,14 +190,14 @@ namespace {
 
 class SpawnLauncher : public Launcher {
 public:
-    explicit SpawnLauncher(const PoolOptions& options) : options_(options) {}
+    SpawnLauncher(const PoolOptions& options, int worker_stderr) : options_(options), stderr_(worker_stderr) {}
 
     StartedWorker start(int slot) override {
         int fds[2];
         worker_socketpair(fds);
         pid_t pid;
         try {
-            pid = spawn_self(SpawnRole::Worker, slot, fds[1], options_);
+            pid = spawn_self(SpawnRole::Worker, slot, fds[1], options_, stderr_);
         } catch (...) {
             ::close(fds[0]);
             ::close(fds[1]);
@@ -210,15 +211,16 @@ public:
 
 private:
     const PoolOptions& options_;
+    int stderr_;
 };
 
 }  // namespace
 
-std::unique_ptr<Launcher> make_spawn_launcher(const PoolOptions& options) {
+std::unique_ptr<Launcher> make_spawn_launcher(const PoolOptions& options, int worker_stderr) {
     if (!spawned_worker_known(options.spawn_worker)) {
         throw PoolError("spawn: no worker registered as '" + options.spawn_worker + "'");
     }
-    return std::make_unique<SpawnLauncher>(options);
+    return std::make_unique<SpawnLauncher>(options, worker_stderr);
 }
 
 }  // namespace detail

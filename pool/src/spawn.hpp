@@ -14,9 +14,9 @@ namespace pixpool::detail {
 enum class SpawnRole { Worker, ForkServer };
 
 /// Spawns this executable in `role`, handing it `fd` (which it serves) and
-/// the pool's inherit_fds; the caller sends it the pool's spawn_config.
-/// Throws PoolError if it cannot be started.
-pid_t spawn_self(SpawnRole role, int slot, int fd, const PoolOptions& options);
+/// the pool's inherit_fds, and `worker_stderr` as its stderr unless -1; the
+/// caller sends it the pool's spawn_config. Throws PoolError if it cannot be started.
+pid_t spawn_self(SpawnRole role, int slot, int fd, const PoolOptions& options, int worker_stderr);
 
 /// The registered worker `name`'s handler for `slot`, built from `config`.
 Handler make_spawned_handler(const std::string& name, const std::string& config, int slot);

@@ -142,6 +142,7 @@ void Master::stop_all(bool kill_now, const std::string& why_running) {
     stop_reason_ = why_running;
     for (Worker& w : workers_) begin_end(w, kill_now);
     reap_all();
+    worker_stderr_.flush();  // every worker is gone: this is all they wrote
 }
 
 void Master::reap_all() {
@@ -153,7 +154,11 @@ void Master::reap_all() {
         bool left = std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.pid > 0; });
         if (!left) return;
         if (launcher_->events_fd() >= 0) fds.push_back({launcher_->events_fd(), POLLIN, 0});
-        ::poll(fds.data(), fds.size(), fds.size() == workers_.size() ? 100 : 5);
+        const int wait_ms = fds.size() == workers_.size() ? 100 : 5;
+        // A worker blocked writing to a full stderr pipe could not exit.
+        if (worker_stderr_.read_end() >= 0) fds.push_back({worker_stderr_.read_end(), POLLIN, 0});
+        ::poll(fds.data(), fds.size(), wait_ms);
+        worker_stderr_.drain();
         launcher_->on_events();
     }
 }

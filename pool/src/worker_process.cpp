@@ -57,6 +57,10 @@ void become_worker(int fd, pid_t parent, const std::vector<int>& keep) {
     close_descriptors_except(kept);
 }
 
+void use_as_stderr(int fd) {
+    if (fd >= 0 && fd != STDERR_FILENO) ::dup2(fd, STDERR_FILENO);
+}
+
 void limit_worker_memory(std::size_t bytes) {
     if (bytes == 0) return;
     rlimit limit{static_cast<rlim_t>(bytes), static_cast<rlim_t>(bytes)};

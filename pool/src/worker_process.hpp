@@ -32,6 +32,10 @@ private:
 /// closed but 0, 1, 2, `fd` and `keep`.
 void become_worker(int fd, pid_t parent, const std::vector<int>& keep);
 
+/// In a new child: `fd` becomes its stderr (PoolOptions::worker_stderr);
+/// -1 leaves the one it inherited.
+void use_as_stderr(int fd);
+
 /// Closes every descriptor from 3 up except those in `keep` (close_range).
 void close_descriptors_except(std::vector<int> keep);
 

@@ -12,10 +12,13 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <future>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "../sanitized_build.hpp"
 
@@ -141,6 +144,22 @@ TEST(PoolSpawn, CrashesAreReportedAsWithFork) {
     EXPECT_TRUE(results[2].ok());
 }
 
+TEST(PoolSpawn, WorkerStderrComesToTheHostFromSpawnedWorkersAndASpawnedForkServer) {
+    BusyThreadedHost host;
+    for (StartMethod method : {StartMethod::Spawn, StartMethod::ForkServer}) {
+        PoolOptions options = spawn_options("hello ");
+        options.start_method = method;
+        std::vector<std::string> lines;
+        options.worker_stderr = [&](const std::string& line) { lines.push_back(line); };
+        {
+            Pool pool(options);
+            for (const auto& result : pool.map({"say:one", "say:two", "say:three"})) EXPECT_TRUE(result.ok());
+        }
+        std::sort(lines.begin(), lines.end());
+        EXPECT_EQ(lines, (std::vector<std::string>{"hello say:one", "hello say:three", "hello say:two"}));
+    }
+}
+
 TEST(PoolSpawn, AnUnknownWorkerNameIsRefused) {
     PoolOptions options = spawn_options("");
     options.spawn_worker = "nobody";
@@ -153,6 +172,7 @@ int main(int argc, char** argv) {
     pixpool::register_spawned_worker("greeter", [](const std::string& config, int) -> pixpool::Handler {
         return [config](const std::string& payload) {
             if (payload == "crash") ::raise(SIGSEGV);
+            if (payload.rfind("say:", 0) == 0) std::fprintf(stderr, "%s\n", (config + payload).c_str());
             return config + payload;
         };
     });

@@ -113,6 +113,14 @@ struct PoolOptions {
     /// Descriptors of the host that stay open in workers, at the same
     /// numbers. Every other descriptor but 0, 1 and 2 is closed in a worker.
     std::vector<int> inherit_fds;
+    /// Optional: gets what the workers write to their stderr, line by line
+    /// (without the newline). Set, every worker's stderr is one pipe that the
+    /// poll loop drains, so nothing a worker prints reaches the host's
+    /// stderr directly: a host drawing a status line on a terminal prints
+    /// each line itself, above it. Lines written whole (one write of up to
+    /// 4 KiB, as a logger does) never interleave. Called from within the
+    /// pool's calls; it must not call the pool or throw.
+    std::function<void(const std::string& line)> worker_stderr;
 
     StartMethod start_method = StartMethod::Fork;
     std::string spawn_worker;  ///< Spawn, spawned ForkServer: the registered name

@@ -116,6 +116,11 @@ struct BatchCallbacks {
     std::function<void(const std::vector<FileReport>&)> planned;
     /// As each file is done (failed, skipped or written), in completion order.
     std::function<void(const FileReport&)> file_done;
+    /// Optional: each line the workers write to stderr (their log lines when
+    /// the log goes to stderr, anything a library prints), and the inline
+    /// run's log lines. Set, none of it reaches stderr directly, so a caller
+    /// drawing a progress line on a terminal prints each line above it.
+    std::function<void(const std::string& line)> worker_stderr;
 };
 
 /// Runs the batch. Throws filters::FilterError for a bad chain (before any
