@@ -34,6 +34,7 @@ void Progress::file_done(const FileReport& file) {
     skipped_ += file.skipped;
     failed_ += file.status != Status::Ok;
     if (!enabled_ || total_ == 0) return;
+    if (bar_) bar_->update(figures(ProgressFigures::State::Running));
     const auto now = Clock::now();
     if (done_ < total_ && now - last_drawn_ < (bar_ ? kTerminalInterval : kPlainInterval)) return;
     last_drawn_ = now;
@@ -50,6 +51,11 @@ void Progress::print(const std::string& line) {
     } else {
         std::fprintf(stderr, "%s\n", line.c_str());
     }
+}
+
+void Progress::print_to_stdout(const std::function<void()>& write) {
+    if (bar_ && ::isatty(STDOUT_FILENO) == 1) return bar_->clear_around(write);
+    write();
 }
 
 void Progress::finish(bool interrupted) {

@@ -37,6 +37,9 @@ public:
     void file_done(const FileReport& file);
     /// One line (a worker's log line) above the bar, or plainly on stderr.
     void print(const std::string& line);
+    /// Runs `write`, which prints lines to stdout, above the bar when stdout
+    /// is the bar's terminal too (`--report -` on a terminal).
+    void print_to_stdout(const std::function<void()>& write);
     /// On a terminal, the final bar stays on the screen above the summary.
     void finish(bool interrupted);
 

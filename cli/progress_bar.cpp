@@ -107,6 +107,7 @@ ProgressBar::ProgressBar(RateUnit unit) : unit_(unit) {
 ProgressBar::~ProgressBar() {
     ::sigaction(SIGWINCH, &previous_winch, nullptr);
     set_progress_line("");
+    if (shown_ && !finished_) std::fputs("\n", stderr);
 }
 
 int ProgressBar::columns() {
@@ -138,6 +139,15 @@ void ProgressBar::print_above(const std::string& line) {
     const std::string text = shown_ && !finished_ ? clear_and_draw(line + "\n") : line + "\n";
     std::fwrite(text.data(), 1, text.size(), stderr);
     std::fflush(stderr);
+}
+
+void ProgressBar::clear_around(const std::function<void()>& write) {
+    if (!shown_ || finished_) return write();
+    set_progress_line("");
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+    write();
+    draw(last_);
 }
 
 void ProgressBar::finish(const ProgressFigures& figures) {

@@ -7,6 +7,7 @@
 /// Off a terminal the callers print their own plain lines instead.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace pixpool::cli {
@@ -45,16 +46,23 @@ constexpr int kSpareColumns = 2;
 class ProgressBar {
 public:
     explicit ProgressBar(RateUnit unit);
-    /// Puts SIGWINCH's previous handling back.
+    /// Puts SIGWINCH's previous handling back. A bar left unfinished (an
+    /// exception ends the run) keeps its line, so the error starts a new one.
     ~ProgressBar();
     ProgressBar(const ProgressBar&) = delete;
     ProgressBar& operator=(const ProgressBar&) = delete;
 
     /// Redraws the bar in place.
     void draw(const ProgressFigures& figures);
+    /// Takes the figures without drawing (a redraw skipped to save time):
+    /// the next line printed above the bar draws them.
+    void update(const ProgressFigures& figures) { last_ = figures; }
     /// Prints `line` (one line, no newline) above the bar and redraws the
     /// bar below it, in one write.
     void print_above(const std::string& line);
+    /// Runs `write`, which prints whole lines to this terminal by another
+    /// stream (stdout: `--report -`), with the bar cleared; then draws it below.
+    void clear_around(const std::function<void()>& write);
     /// Draws the final bar and leaves it on the screen, with a newline:
     /// the summary follows below it.
     void finish(const ProgressFigures& figures);

@@ -81,7 +81,7 @@ int run_command(BatchFlags& flags) {
     };
     callbacks.file_done = [&](const FileReport& file) {
         progress.file_done(file);
-        if (report_file) report_file->file_done(file);
+        if (report_file) progress.print_to_stdout([&] { report_file->file_done(file); });
         const bool failed = file.status != Status::Ok && file.status != Status::Cancelled;
         if (halt.file_done(failed)) stop_starting_files();
     };

@@ -46,6 +46,7 @@ public:
     /// `done`: frames written or failed; `failed` of them failed.
     void frame_done(std::size_t done, std::size_t failed) {
         const auto now = Clock::now();
+        if (bar_) bar_->update(figures(done, failed, ProgressFigures::State::Running));
         if (!enabled_ || now - last_ < (bar_ ? std::chrono::milliseconds(200) : std::chrono::seconds(2))) return;
         last_ = now;
         if (bar_) return bar_->draw(figures(done, failed, ProgressFigures::State::Running));

@@ -94,14 +94,17 @@ std::vector<std::string> bars_in(const std::vector<std::string>& lines) {
 }
 
 /// Reads the pane until pixpool has exited. Each capture taken while it runs
-/// must end with the bar, and hold only whole lines; `on_sample` sees each
-/// such bar. Returns the pane at the end.
+/// (the screen, not the history: cheap enough to sample often) must end with
+/// the bar and hold only whole lines; `on_sample` sees each such bar.
+/// Returns the pane and its whole history at the end.
 std::vector<std::string> watch(const TmuxPane& pane, const int& width, std::set<std::size_t>& done_seen,
                                const std::function<void(const std::string& bar)>& on_sample = {}) {
     const auto deadline = Clock::now() + std::chrono::seconds(240);
     while (Clock::now() < deadline) {
-        std::vector<std::string> lines = pane.lines();
-        if (ended(lines)) return lines;
+        std::vector<std::string> lines = pane.lines(false);
+        if (ended(lines)) return pane.lines();
+        // The screen's first line may be the tail of one that scrolled off.
+        if (!lines.empty()) lines.erase(lines.begin());
         if (!lines.empty()) {
             expect_whole_lines(lines, width);
             const std::string& last = lines.back();

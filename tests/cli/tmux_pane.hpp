@@ -48,10 +48,10 @@ public:
     TmuxPane(const TmuxPane&) = delete;
     TmuxPane& operator=(const TmuxPane&) = delete;
 
-    /// Everything the pane shows and its history, one string per line, with
-    /// wrapped lines joined and trailing blanks dropped.
-    std::vector<std::string> lines() const {
-        const std::string text = tmux("capture-pane -p -J -S - -t pane");
+    /// What the pane shows (with `history`, and all that scrolled off it),
+    /// one string per line, with wrapped lines joined and trailing blanks dropped.
+    std::vector<std::string> lines(bool history = true) const {
+        const std::string text = tmux(std::string("capture-pane -p -J ") + (history ? "-S - " : "") + "-t pane");
         std::vector<std::string> lines;
         std::size_t from = 0;
         for (std::size_t end; (end = text.find('\n', from)) != std::string::npos; from = end + 1) {
