@@ -134,6 +134,15 @@ int video_command(const BatchFlags& flags) {
     // The decoder's and encoder's threads start after the workers: a
     // replacement worker must come from the fork server, not from here.
     options.start_method = StartMethod::ForkServer;
+    // On a terminal what the workers print goes above the bar, as in `run`
+    // (progress.hpp); the bar exists once the video is open.
+    VideoProgress* shown = nullptr;
+    if (!flags.quiet && ::isatty(STDERR_FILENO)) {
+        options.worker_stderr = [&shown](const std::string& line) {
+            if (shown) return shown->print(line);
+            std::fprintf(stderr, "%s\n", line.c_str());
+        };
+    }
     FramePool pool(options);  // the workers exist before the decoder's threads do
 
     // FFmpeg's own log lines would repeat (or garble) the one error we give;
@@ -148,6 +157,11 @@ int video_command(const BatchFlags& flags) {
     const double fps = capture.get(cv::CAP_PROP_FPS) > 0 ? capture.get(cv::CAP_PROP_FPS) : 25.0;
     VideoOutput output(video.output, fourcc, fps);
     VideoProgress progress(!flags.quiet, capture.get(cv::CAP_PROP_FRAME_COUNT));
+    shown = &progress;
+    struct Forget {  // the pool outlives the bar: its last lines print plainly
+        VideoProgress*& bar;
+        ~Forget() { bar = nullptr; }
+    } forget{shown};
     VideoRun run{output, progress};
 
     const double expected_frames = capture.get(cv::CAP_PROP_FRAME_COUNT);

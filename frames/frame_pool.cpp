@@ -169,6 +169,7 @@ FramePool::FramePool(FrameOptions options) : impl_(std::make_unique<Impl>()) {
     pool_options.timeout_seconds = options.timeout_seconds;
     pool_options.start_method = options.start_method;
     pool_options.interrupts = options.interrupts;
+    pool_options.worker_stderr = options.worker_stderr;
     pool_options.initializer = [](int) { frames_detail::prepare_frame_worker(); };
     pool_options.handler = [job](const std::string& payload) mutable {
         return frames_detail::process_frame(job, payload);

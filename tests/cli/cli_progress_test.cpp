@@ -8,7 +8,9 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <regex>
@@ -69,6 +71,12 @@ std::size_t done_of(const std::string& bar) {
     return std::stoul(m[2]);
 }
 
+/// The bar finish() leaves: the time it took, or "stopped".
+bool is_final_bar(const std::string& line) {
+    static const std::regex final_state(" (in [0-9:]+|stopped),? [0-9]+ failed$");
+    return kind_of(line) == Kind::Bar && std::regex_search(line, final_state);
+}
+
 bool ended(const std::vector<std::string>& lines) {
     return !lines.empty() && kind_of(lines.back()) == Kind::Exit;
 }
@@ -104,12 +112,13 @@ std::vector<std::string> watch(const TmuxPane& pane, const int& width, std::set<
         std::vector<std::string> lines = pane.lines(false);
         if (ended(lines)) return pane.lines();
         // The screen's first line may be the tail of one that scrolled off.
-        if (!lines.empty()) lines.erase(lines.begin());
+        if (!lines.empty() && kind_of(lines.front()) == Kind::Stray) lines.erase(lines.begin());
         if (!lines.empty()) {
             expect_whole_lines(lines, width);
             const std::string& last = lines.back();
             // Past the final bar, the summary (and errors) come before the exit line.
-            const bool summary = last.rfind("pixpool: ", 0) == 0 && last.find(" files: ") != std::string::npos;
+            const bool summary = kind_of(last) == Kind::Message &&
+                                 std::any_of(lines.begin(), lines.end(), is_final_bar);
             if (kind_of(last) == Kind::Bar) {
                 done_seen.insert(done_of(last));
                 if (on_sample) on_sample(last);
@@ -232,6 +241,26 @@ TEST(CliProgress, AfterCtrlCTheFinalBarShowsWhatWasReallyDone) {
         if (lines[i].find("pixpool: interrupted: finishing the files in progress") != std::string::npos) message = i;
     }
     EXPECT_GT(message, 0u) << "the interrupt message is missing";
+}
+
+TEST(CliProgress, VideoDrawsTheSameBarInFramesAndFps) {
+    Scratch dir;
+    const std::string video = (dir / "in.mp4").string();
+    ASSERT_EQ(std::system(("ffmpeg -loglevel error -y -f lavfi -i testsrc=duration=8:size=640x480:rate=30 " +
+                           sh_quote(video)).c_str()), 0);
+    const int width = 60;
+    TmuxPane pane(dir.path(), width, 40,
+                  pane_script({"video", video, "-o", (dir / "out.mp4").string(), "-f", "gaussian_blur:sigma=6"}));
+    std::set<std::size_t> done_seen;
+    const auto lines = watch(pane, width, done_seen, [](const std::string& bar) {
+        EXPECT_NE(bar.find(" fps"), std::string::npos) << bar;
+    });
+    EXPECT_GE(done_seen.size(), 3u) << "too few redraws were seen mid-run";
+    expect_whole_lines(lines, width);
+    const std::vector<std::string> bars = bars_in(lines);
+    ASSERT_EQ(bars.size(), 1u) << "old bars left behind in the pane";
+    EXPECT_TRUE(std::regex_match(bars[0], std::regex("^(\\[#+\\] )?240/240 .* in [0-9]+:[0-9]{2},? 0 failed$"))) << bars[0];
+    EXPECT_EQ(lines.back(), "pixpool-exit=0");
 }
 
 TEST(CliProgress, QuietOnATerminalShowsOnlyTheErrors) {

@@ -57,6 +57,9 @@ struct FrameOptions {
     /// PoolOptions): at 1 queued frames come back Cancelled and running ones
     /// finish; at 2 the workers are killed and every frame in flight is Cancelled.
     const volatile std::sig_atomic_t* interrupts = nullptr;
+    /// Optional: each line the workers write to stderr, instead of their
+    /// writing it to the terminal themselves (see PoolOptions::worker_stderr).
+    std::function<void(const std::string& line)> worker_stderr;
 };
 
 /// A processed frame. Its image is a view of the frame's slot: valid while
