@@ -92,7 +92,8 @@ std::vector<OptionSpec> build_table() {
                "- writes one image to stdout")
             .completes("dir"),
         Option("--in-place", "", FIELD(batch.in_place), kWriting,
-               "write each output beside its input, replacing it when the name is the same (atomically)"),
+               "write each output beside its input, replacing it when the name is the same (atomically); "
+               "keeps all metadata, and a JPEG's own quality unless --quality is given"),
         Option("--name", "TEMPLATE", FIELD(batch.name_template), kWriting,
                "output file name from {stem} {ext} {inext} {dir} {filter}, e.g. '{stem}_{filter}.{ext}'"),
         Option("--prefix", "TEXT", FIELD(batch.output.prefix), kWriting,
@@ -120,7 +121,7 @@ std::vector<OptionSpec> build_table() {
         Option("--tiff-compression", "C", FIELD(batch.output.tiff_compression), kAll, "TIFF compression")
             .choices({"none", "lzw", "deflate"}),
         Option("--keep-metadata", "", FIELD(batch.output.keep_metadata), kAll,
-               "also carry EXIF (orientation reset) and XMP; the ICC profile is always kept"),
+               "also carry EXIF (orientation reset), XMP and IPTC; the ICC profile is always kept"),
 
         }},
         {"Reading", {

@@ -234,7 +234,24 @@ void serve_if_spawned_image_worker() {
     run_if_spawned_worker();
 }
 
-BatchReport run_batch(const BatchOptions& options, const BatchCallbacks& callbacks) {
+namespace {
+
+/// In place, an output replaces its input: it keeps all of the input's
+/// metadata and a JPEG its own quality (unless a quality was given), so a
+/// rerun neither strips the photo's camera, date and copyright nor
+/// degrades or bloats it.
+BatchOptions with_in_place_defaults(BatchOptions options) {
+    if (options.in_place) {
+        options.output.keep_metadata = true;
+        options.output.match_input_quality = true;
+    }
+    return options;
+}
+
+}  // namespace
+
+BatchReport run_batch(const BatchOptions& requested, const BatchCallbacks& callbacks) {
+    const BatchOptions options = with_in_place_defaults(requested);
     const filters::Chain chain = filters::Chain::parse(options.filter_specs);
     const std::string recipe = detail::recipe_text(options, {chain.text()});
     // --overwrite redoes everything but still records what it made: a later

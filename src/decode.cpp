@@ -95,6 +95,7 @@ DecodedInput decode_input(const InputBytes& input, const ReadOptions& options, c
     }
     out.icc = std::move(decoded.icc);
     out.icc_known = decoded.icc_known;
+    out.jpeg_quality = decoded.jpeg_quality;
     return out;
 }
 

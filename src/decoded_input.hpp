@@ -18,6 +18,7 @@ struct DecodedInput {
     filters::Chain rest;     ///< what of the chain is still to run on `image`
     std::string icc;         ///< the ICC profile, when `icc_known`
     bool icc_known = false;  ///< the codec looked: Exiv2 need not be asked for it
+    int jpeg_quality = 0;    ///< a JPEG input's estimated quality; 0: not a JPEG
 };
 
 /// Decodes `input` per `options` for `chain` (null: no chain; the image at

@@ -174,11 +174,23 @@ std::size_t count_jpeg_scans(std::string_view bytes) {
     return scans;
 }
 
-std::string png_with_text_capped(std::string_view bytes, std::size_t keep) {
+namespace {
+
+/// Whether a text chunk (its data, from the keyword on) holds metadata Exiv2
+/// reads: EXIF, IPTC or XMP as "Raw profile type ..." (ImageMagick's way) or
+/// XMP as "XML:com.adobe.xmp".
+bool holds_metadata(std::string_view data) {
+    return starts_with(data, "Raw profile type ") || starts_with(data, "XML:com.adobe.xmp");
+}
+
+}  // namespace
+
+std::string png_with_text_capped(std::string_view bytes, std::size_t keep, bool metadata_only) {
     constexpr std::size_t kSignature = 8;
     if (!starts_with(bytes, "\x89PNG\r\n\x1A\n")) return {};
     std::string out(bytes.substr(0, kSignature));
     std::size_t texts = 0;
+    bool dropped = false;
     for (std::size_t at = kSignature; at < bytes.size();) {
         if (bytes.size() - at < 12) {  // a torn chunk: left for the decoder to judge
             out.append(bytes.substr(at));
@@ -189,10 +201,13 @@ std::string png_with_text_capped(std::string_view bytes, std::size_t keep) {
         const std::string_view type = bytes.substr(at + 4, 4);
         const std::size_t whole = static_cast<std::size_t>(std::min<std::uint64_t>(length + 12, bytes.size() - at));
         const bool text = type == "tEXt" || type == "zTXt" || type == "iTXt";
-        if (!text || texts++ < keep) out.append(bytes.substr(at, whole));
+        const bool wanted =
+            !text || (texts++ < keep && (!metadata_only || holds_metadata(bytes.substr(at + 8, whole - 8))));
+        if (wanted) out.append(bytes.substr(at, whole));
+        dropped = dropped || !wanted;
         at += whole;
     }
-    return texts > keep ? out : std::string();
+    return dropped ? out : std::string();
 }
 
 }  // namespace pixpool::detail

@@ -43,9 +43,11 @@ std::size_t count_jpeg_scans(std::string_view bytes);
 
 /// A PNG with only the first `keep` of its text chunks (tEXt, zTXt, iTXt):
 /// libpng inflates every zTXt while reading the header, so 200 chunks of
-/// 4 MB each cost seconds before the first pixel. Empty when there is
-/// nothing to drop (not a PNG, or no more text chunks than that), so the
-/// usual file is never copied.
-std::string png_with_text_capped(std::string_view bytes, std::size_t keep);
+/// 4 MB each cost seconds before the first pixel. With `metadata_only`,
+/// also without the text chunks that hold no EXIF, IPTC or XMP (a comment):
+/// Exiv2 refuses a whole file for one text over 128 KB, and pixpool
+/// carries no comments anyway. Empty when there is nothing to drop (not a
+/// PNG, or nothing over the cap), so the usual file is never copied.
+std::string png_with_text_capped(std::string_view bytes, std::size_t keep, bool metadata_only = false);
 
 }  // namespace pixpool::detail

@@ -6,6 +6,8 @@
 #include "input_file.hpp"
 #include "metadata.hpp"
 
+#include <pixpool/formats.hpp>
+
 #include <opencv2/core/ocl.hpp>
 
 #include <malloc.h>
@@ -68,6 +70,15 @@ cv::Mat apply_chain(const filters::Chain& chain, const cv::Mat& image, const std
     return current;
 }
 
+/// `output`, with the quality of a JPEG input when it asks to match it.
+OutputOptions output_for(const OutputOptions& output, const detail::DecodedInput& image, const std::string& path) {
+    OutputOptions out = output;
+    const bool jpeg_output = find_format(detail::lower_extension(path)) == find_format("jpg");
+    if (out.match_input_quality && out.quality < 0 && image.jpeg_quality > 0 && jpeg_output)
+        out.quality = image.jpeg_quality;
+    return out;
+}
+
 }  // namespace
 
 ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, const OutputOptions& output,
@@ -95,7 +106,7 @@ ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, c
     const auto decoded = Clock::now();
     const cv::Mat result = apply_chain(image.rest, image.image, task.input, read.max_pixels);
     const auto filtered = Clock::now();
-    write_image_atomically(result, task.output, output, metadata);
+    write_image_atomically(result, task.output, output_for(output, image, task.output), metadata);
     const auto written = Clock::now();
 
     // The size of what was written: a resizing filter changes it.

@@ -1,5 +1,5 @@
 /// Metadata from an input to its output with Exiv2. Reading: the ICC profile,
-/// and on request the EXIF and XMP, cleaned of what no longer describes the
+/// and on request the EXIF, XMP and IPTC, cleaned of what no longer describes the
 /// output (orientation, thumbnail, pixel size, TIFF layout). Writing: into
 /// the encoded bytes in memory (Exiv2 on a MemIo), so the output file is
 /// still written once and renamed into place.
@@ -91,6 +91,23 @@ std::string xmp_for_output(Exiv2::Image& image, bool upright) {
     return packet;
 }
 
+/// The IPTC datasets as IPTC IIM bytes; "" when there are none.
+std::string iptc_for_output(Exiv2::Image& image) {
+    if (image.iptcData().empty()) return {};
+    const Exiv2::DataBuf blob = Exiv2::IptcParser::encode(image.iptcData());
+    return std::string(reinterpret_cast<const char*>(blob.pData_), static_cast<std::size_t>(blob.size_));
+}
+
+/// Puts IPTC IIM bytes on `image`, where its format holds IPTC (not WebP).
+void embed_iptc(Exiv2::Image& image, const std::string& iptc) {
+    if (iptc.empty() || !(image.checkMode(Exiv2::mdIptc) & Exiv2::amWrite)) return;
+    Exiv2::IptcData data;
+    if (Exiv2::IptcParser::decode(data, reinterpret_cast<const Exiv2::byte*>(iptc.data()),
+                                  static_cast<uint32_t>(iptc.size())) != 0)
+        throw Exiv2::Error(Exiv2::kerErrorMessage, "cannot decode the input's IPTC");
+    image.setIptcData(data);
+}
+
 /// The ICC profile's data colour space, the 4 bytes at offset 16 ("RGB ",
 /// "GRAY", "CMYK", ...), trimmed; "" if the profile is too short to say.
 std::string icc_colour_space(const std::string& icc) {
@@ -159,10 +176,11 @@ ImageMetadata read_metadata(const InputBytes& input, bool exif_and_xmp, bool upr
     quiet_exiv2();
     ImageMetadata metadata;
     Exiv2::Image::AutoPtr image;
-    // A PNG's text chunks beyond the first few are not read (a zTXt bomb).
+    // A PNG's text chunks beyond the first few are not read (a zTXt bomb),
+    // nor those that hold no metadata (a long comment Exiv2 would refuse).
     const std::string capped = detail::png_with_text_capped(
         std::string_view(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size()),
-        detail::kTextChunksRead);
+        detail::kTextChunksRead, /*metadata_only=*/true);
     try {
         image = capped.empty() ? Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()))
                                : Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(capped.data()),
@@ -178,6 +196,7 @@ ImageMetadata read_metadata(const InputBytes& input, bool exif_and_xmp, bool upr
         if (exif_and_xmp) {
             metadata.exif = exif_for_output(*image, upright);
             metadata.xmp = xmp_for_output(*image, upright);
+            metadata.iptc = iptc_for_output(*image);
         }
     } catch (const std::exception& e) {
         if (exif_and_xmp) throw ImageError(input.path + ": cannot read metadata: " + e.what());
@@ -218,7 +237,9 @@ std::string icc_mismatch(const std::string& icc, int channels) {
 void embed_metadata(std::vector<unsigned char>& encoded, const std::string& ext, int channels,
                     const ImageMetadata& metadata, const std::string& path) {
     const bool with_icc = !metadata.icc.empty() && icc_mismatch(metadata.icc, channels).empty();
-    if (!format_holds_metadata(ext) || (!with_icc && metadata.exif.empty() && metadata.xmp.empty())) return;
+    if (!format_holds_metadata(ext) ||
+        (!with_icc && metadata.exif.empty() && metadata.xmp.empty() && metadata.iptc.empty()))
+        return;
     quiet_exiv2();
     const bool png = ext == "png";
     const bool webp = ext == "webp";
@@ -237,6 +258,7 @@ void embed_metadata(std::vector<unsigned char>& encoded, const std::string& ext,
             image->setXmpPacket(metadata.xmp);
             image->writeXmpFromPacket(true);
         }
+        embed_iptc(*image, metadata.iptc);
         image->writeMetadata();
 
         Exiv2::BasicIo& io = image->io();

@@ -18,7 +18,7 @@ namespace pixpool {
 /// orientation set to 1 when `upright` (the pixels were turned upright) and
 /// without the thumbnail, the pixel-size tags and the TIFF layout tags,
 /// which would be wrong for the output, and the XMP, with its orientation
-/// likewise. An input without metadata, or in a format Exiv2 does not know,
+/// likewise, and the IPTC. An input without metadata, or in a format Exiv2 does not know,
 /// gives an empty ImageMetadata. Metadata that is there but cannot be read
 /// is an ImageError "<path>: cannot read metadata: <reason>" with
 /// `exif_and_xmp` (the user asked for it); without, it is a line added to
@@ -46,7 +46,8 @@ std::string icc_mismatch(const std::string& icc, int channels);
 
 /// Embeds `metadata` into `encoded`, an image in format `ext` with
 /// `channels` channels: the ICC profile (unless icc_mismatch says it does
-/// not fit; then it is left out), the EXIF and the XMP. A format that holds
+/// not fit; then it is left out), the EXIF, the XMP and the IPTC (where the
+/// format holds it). A format that holds
 /// no metadata is left as it is, and so is `encoded` when there is nothing
 /// to embed. Throws ImageError "<path>: cannot write metadata: <reason>".
 void embed_metadata(std::vector<unsigned char>& encoded, const std::string& ext, int channels,

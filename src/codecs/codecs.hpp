@@ -44,6 +44,7 @@ struct DecodedImage {
     /// when d does not divide the size. The resize that finishes
     /// shrink-on-load uses it to cover exactly what a full decode would.
     cv::Vec2d scale{1, 1};
+    int jpeg_quality = 0;   ///< a JPEG's estimated quality, 1..100 (estimate_jpeg_quality); 0: not a JPEG
     std::string icc;        ///< the ICC profile the codec found; empty: none (or the codec does not say)
     bool icc_known = false; ///< the codec looked for the ICC profile (so `icc` empty means there is none)
 };
@@ -58,6 +59,11 @@ DecodedImage decode_heif(const DecodeRequest& request);
 DecodedImage decode_gif(const DecodeRequest& request);
 DecodedImage decode_other(const DecodeRequest& request);   ///< cv::imdecode, its warnings captured
 DecodedImage decode_any(const DecodeRequest& request);     ///< sniff, then the codec for it
+
+/// The quality (1..100) libjpeg would have been given to write the
+/// luminance quantisation table `luminance` (64 values, natural order):
+/// the one whose IJG table is closest. 0 for no table.
+int estimate_jpeg_quality(const std::uint16_t* luminance);
 
 /// Throws ImageError "<path>: refused: WxH is N megapixels, over the limit
 /// of M (--max-pixels)" when width x height exceeds max_pixels (0: no limit).

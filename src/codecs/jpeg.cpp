@@ -7,7 +7,8 @@
 ///
 /// The header is read first: the declared size is checked against the pixel
 /// limit, the EXIF orientation and ICC profile are taken from the saved
-/// markers, and shrink-on-load picks libjpeg's DCT scaling (1/2, 1/4, 1/8).
+/// markers, the quality is estimated from the quantisation tables, and
+/// shrink-on-load picks libjpeg's DCT scaling (1/2, 1/4, 1/8).
 
 #include "codecs.hpp"
 
@@ -103,6 +104,7 @@ bool run_libjpeg(JpegJob& job, const DecodeRequest& request, DecodedImage& out) 
     refuse_bombs(request.path, info.image_width, info.image_height, request.max_pixels);
 
     out.stored = cv::Size(static_cast<int>(info.image_width), static_cast<int>(info.image_height));
+    if (info.quant_tbl_ptrs[0]) out.jpeg_quality = estimate_jpeg_quality(info.quant_tbl_ptrs[0]->quantval);
     if (!exif_block(info).empty()) out.orientation = exif_orientation(exif_block(info));
     JOCTET* icc = nullptr;
     unsigned int icc_size = 0;

@@ -10,7 +10,10 @@
 #include <opencv2/imgproc.hpp>
 #include <zlib.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -181,6 +184,40 @@ TEST(PixelLimit, AJpegWithAbsurdlyManyScansIsRefused) {
     EXPECT_NE(r.err.find("scans.jpg: refused: 2"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("JPEG scans, over the limit of 500"), std::string::npos) << r.err;
     EXPECT_TRUE(fs::exists(dir / "out/normal.jpg"));  // a progressive JPEG has about ten
+}
+
+/// CPU seconds used by this process's reaped children (pixpool and, as it
+/// reaps them, its workers): unlike wall time, not stretched by a busy machine.
+double children_cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_CHILDREN, &usage);
+    const auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// A hang guard, not a speed target: with every chunk inflated (as before
+/// the cap) this file costs about 40 CPU seconds; with the cap, under one.
+/// Each text is 4 MB, over Exiv2's 128 KB, which refused the whole file
+/// with --keep-metadata for even one such comment.
+TEST(PixelLimit, APngWithThousandsOfLargeZtxtChunksIsDecodedWithoutInflatingThemAll) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    // 2000 zTXt chunks of 4 MB of text each, 4 KB each compressed.
+    const Bytes chunk = png_chunk("zTXt", Bytes("Comment") + Bytes(2, '\0') + deflate(Bytes(4 << 20, 'z')));
+    Bytes chunks;
+    for (int i = 0; i < 2000; ++i) chunks += chunk;
+    const cv::Mat image = picture(64);
+    save(dir / "in/ztxt.png", png_with(chunks, image));
+    for (const std::string metadata : {"--keep-metadata", "--overwrite"}) {  // with Exiv2 reading EXIF, and without
+        const double cpu_before = children_cpu_seconds();
+        auto r = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-q", "--overwrite", metadata});
+        const double cpu = children_cpu_seconds() - cpu_before;
+        EXPECT_EQ(r.status, 0) << metadata << r.out << r.err;
+        const cv::Mat out = cv::imread((dir / "out/ztxt.png").string());
+        ASSERT_EQ(out.size(), image.size()) << metadata;
+        EXPECT_EQ(cv::norm(out, image, cv::NORM_INF), 0) << metadata;
+        EXPECT_LT(cpu, 20) << metadata << ": the text chunks were all inflated";
+    }
 }
 
 }  // namespace

@@ -61,6 +61,25 @@ TEST(HeaderSize, APngKeepsOnlyItsFirstTextChunks) {
     EXPECT_EQ(png_with_text_capped("not a png", 0), "");
 }
 
+TEST(HeaderSize, ForExiv2APngKeepsOnlyTheTextChunksThatHoldMetadata) {
+    std::string png = encoded(".png", cv::Mat(8, 8, CV_8UC1, cv::Scalar(7)));
+    const auto text_chunk = [](const std::string& data) {
+        std::string chunk = std::string(4, '\0') + "tEXt" + data + std::string(4, '\0');  // CRC not checked here
+        chunk[3] = static_cast<char>(data.size());
+        return chunk;
+    };
+    png.insert(33, text_chunk("Comment" + std::string(1, '\0') + "a long comment") +
+                       text_chunk("Raw profile type exif" + std::string(1, '\0') + "exif") +
+                       text_chunk("XML:com.adobe.xmp" + std::string(1, '\0') + "<x/>"));
+    const std::string kept = png_with_text_capped(png, 32, /*metadata_only=*/true);
+    EXPECT_EQ(chunks_of(kept, "tEXt"), 2u);
+    EXPECT_EQ(kept.find("a long comment"), std::string::npos);
+    EXPECT_NE(kept.find("Raw profile type exif"), std::string::npos);
+    EXPECT_NE(kept.find("XML:com.adobe.xmp"), std::string::npos);
+    EXPECT_EQ(chunks_of(kept, "IDAT"), chunks_of(png, "IDAT"));
+    EXPECT_EQ(png_with_text_capped(png, 32), "");  // all three under the cap: no copy
+}
+
 TEST(HeaderSize, JpegScansAreCountedWithoutDecoding) {
     std::vector<uchar> out;
     ASSERT_TRUE(cv::imencode(".jpg", cv::Mat(16, 16, CV_8UC3, cv::Scalar::all(50)), out,

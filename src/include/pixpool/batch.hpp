@@ -54,7 +54,10 @@ std::string log_template_for_dir(const std::string& dir);
 struct BatchOptions {
     InputOptions input;                     ///< files, folders, globs, lists
     std::string out_dir;                    ///< the input tree is mirrored here
-    bool in_place = false;                  ///< no out_dir: outputs beside (or over) their inputs, atomically
+    /// No out_dir: outputs beside (or over) their inputs, atomically, with
+    /// all the input's metadata (output.keep_metadata) and, for a JPEG, its
+    /// own quality unless output.quality is set (output.match_input_quality).
+    bool in_place = false;
     std::string name_template;              ///< {stem} {ext} {dir} {filter}; empty keeps the name
     std::vector<std::string> filter_specs;  ///< "NAME[:k=v,...]", applied in order
     OutputOptions output;

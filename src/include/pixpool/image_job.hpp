@@ -43,12 +43,17 @@ struct OutputOptions {
     /// TIFF: "none", "lzw" (the default, lossless) or "deflate" (zlib,
     /// lossless, usually smaller than LZW, slower).
     std::string tiff_compression = "lzw";
-    /// Also carry the input's EXIF and XMP to the output where the format
-    /// holds them (JPEG, PNG, WebP, TIFF; not BMP), with the orientation set
-    /// to 1 when the pixels were turned upright, and the EXIF thumbnail and
-    /// pixel-size tags dropped. Without it only the ICC colour profile is
-    /// kept (always, where the format allows: dropping it shifts colours).
+    /// Also carry the input's EXIF, XMP and IPTC to the output where the
+    /// format holds them (JPEG, PNG, WebP, TIFF; not BMP; WebP holds no
+    /// IPTC), with the orientation set to 1 when the pixels were turned
+    /// upright, and the EXIF thumbnail and pixel-size tags dropped. Without
+    /// it only the ICC colour profile is kept (always, where the format
+    /// allows: dropping it shifts colours).
     bool keep_metadata = false;
+    /// A JPEG output of a JPEG input, with `quality` -1, is encoded at the
+    /// input's own quality, estimated from its quantisation tables, so
+    /// rewriting a photo (in place) neither degrades it nor bloats it.
+    bool match_input_quality = false;
 };
 
 /// How inputs are read. Same for every file of a batch.
@@ -75,7 +80,8 @@ struct ImageMetadata {
     std::string icc;   ///< the ICC colour profile; empty: none
     std::string exif;  ///< EXIF as a TIFF-structured block (a JPEG APP1's after "Exif\0\0"); empty: none
     std::string xmp;   ///< the XMP packet (XML); empty: none
-    bool empty() const { return icc.empty() && exif.empty() && xmp.empty(); }
+    std::string iptc;  ///< IPTC IIM datasets, as in a Photoshop 8BIM resource; empty: none
+    bool empty() const { return icc.empty() && exif.empty() && xmp.empty() && iptc.empty(); }
 };
 
 /// One task: which file to read and where to write. The master decides both.
