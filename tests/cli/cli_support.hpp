@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -113,6 +114,15 @@ inline Outcome run_pixpool(const std::vector<std::string>& args) {
     Process p(args);
     int status = p.finish();
     return {status, p.out, p.err};
+}
+
+/// Runs pixpool with `name=value` set in its environment.
+inline Outcome run_pixpool_with_env(const std::vector<std::string>& args,
+                                    const std::vector<std::pair<std::string, std::string>>& env) {
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    Outcome outcome = run_pixpool(args);
+    for (const auto& [name, value] : env) ::unsetenv(name.c_str());
+    return outcome;
 }
 
 }  // namespace cli_test

@@ -2,6 +2,9 @@
 // $PIXPOOL_EIO_PATH fail with EIO once $PIXPOOL_EIO_AFTER bytes (default 0)
 // of it have been read, as a failing sector would make them. Used by the
 // CLI tests to show that an I/O error is the file's error, never a warning.
+// With $PIXPOOL_NO_TMPFILE set to a file's path, it is also a filesystem
+// without O_TMPFILE (vfat, older NFS): such opens fail with EOPNOTSUPP, and
+// each refusal appends a line to that file, so a test knows it was hit.
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +34,16 @@ int open_mode(int flags, va_list args) {
 int watched_open(const char* name, const char* path, int flags, int mode) {
     using Open = int (*)(const char*, int, ...);
     const auto real = reinterpret_cast<Open>(dlsym(RTLD_NEXT, name));
+    const char* no_tmpfile = getenv("PIXPOOL_NO_TMPFILE");
+    if (no_tmpfile && *no_tmpfile && (flags & O_TMPFILE) == O_TMPFILE) {
+        const int log = real(no_tmpfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (log >= 0) {
+            (void)!write(log, "O_TMPFILE refused\n", 18);
+            close(log);
+        }
+        errno = EOPNOTSUPP;
+        return -1;
+    }
     const int fd = real(path, flags, mode);
     watch(path, fd);
     return fd;

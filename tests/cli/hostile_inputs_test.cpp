@@ -72,14 +72,6 @@ std::vector<std::string> run_args(const Scratch& dir, std::vector<std::string> e
     return args;
 }
 
-/// Runs pixpool with `name=value` set in its environment.
-Outcome run_with_env(const std::vector<std::string>& args, const std::vector<std::pair<std::string, std::string>>& env) {
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
-    Outcome outcome = run_pixpool(args);
-    for (const auto& [name, value] : env) ::unsetenv(name.c_str());
-    return outcome;
-}
-
 TEST(HostileInputs, ANameThatIsNotUtf8IsProcessedAndCarriedExactlyInTheJournalAndTheReport) {
     Scratch dir;
     fs::create_directories(dir / "in");
@@ -155,7 +147,7 @@ Outcome run_on_failing_disk(const Scratch& dir, const std::string& name, long af
     // which ASan refuses unless told (tests/sanitized_build.hpp).
     env.emplace_back("ASAN_OPTIONS", "verify_asan_link_order=0");
 #endif
-    return run_with_env(run_args(dir, {"--report", (dir / "report.jsonl").string()}), env);
+    return run_pixpool_with_env(run_args(dir, {"--report", (dir / "report.jsonl").string()}), env);
 }
 
 TEST(HostileInputs, AReadErrorMidFileIsTheFilesErrorNeverAWarningAndNeverJournaled) {
