@@ -61,11 +61,12 @@ Row summary_of(const Merged& merged) {
     return {
         {"summary", true},
         {"reports", merged.reports},
-        {"files", merged.rows.size()},
+        {"files", merged.rows.size() - by_status["unsupported"]},  // as each run counts them
         {"ok", by_status["ok"] + by_status["skipped"]},
         {"skipped", by_status["skipped"]},
         {"failed", by_status["failed"]},
         {"cancelled", by_status["cancelled"]},
+        {"unsupported", by_status["unsupported"]},
         {"with_warnings", warned},
         {"wall_seconds", merged.wall_seconds},  // of the slowest shard
         {"workers", merged.workers},

@@ -57,6 +57,14 @@ void ReportFile::file_done(const FileReport& file) {
     write_line(row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
+void ReportFile::unsupported(const UnsupportedFile& file) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::object();
+    put_name(row, "input", file.input);
+    row["status"] = "unsupported";
+    row["error"] = file.reason;
+    write_line(row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
 void ReportFile::summary(const BatchReport& report) {
     double seconds = std::max(report.wall_seconds, 1e-9);
     nlohmann::ordered_json row = {
@@ -66,6 +74,7 @@ void ReportFile::summary(const BatchReport& report) {
         {"skipped", report.skipped},
         {"failed", report.failed},
         {"cancelled", report.cancelled},
+        {"unsupported", report.unsupported.size()},
         {"with_warnings", report.warned},
         {"wall_seconds", report.wall_seconds},
         {"images_per_second", (report.ok - report.skipped) / seconds},

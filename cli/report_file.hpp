@@ -16,6 +16,8 @@ public:
     /// `path` "-" writes to stdout. Throws UsageError when the file cannot be opened.
     explicit ReportFile(const std::string& path);
     void file_done(const FileReport& file);
+    /// A row with status "unsupported" and the reason, for a file the batch did not read.
+    void unsupported(const UnsupportedFile& file);
     void summary(const BatchReport& report);
 
     /// "" while every line was written; else why the report is incomplete

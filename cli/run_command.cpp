@@ -34,6 +34,9 @@ void print_plan(const BatchReport& report, const Shard& shard, bool quiet) {
             std::cout << "write: " << file.input << " -> " << file.output << "\n";
         }
     }
+    for (const UnsupportedFile& file : report.unsupported) {
+        std::cout << "skip (" << file.reason << "): " << file.input << "\n";
+    }
     std::cout << std::flush;
     if (quiet) return;
     std::size_t to_write = report.files.size() - report.failed - report.skipped;
@@ -91,7 +94,10 @@ int run_command(BatchFlags& flags) {
         print_plan(report, batch.shard, flags.quiet);
         return report.failed > 0 ? kSomeFailed : kOk;
     }
-    if (report_file) report_file->summary(report);
+    if (report_file) {
+        for (const UnsupportedFile& file : report.unsupported) report_file->unsupported(file);
+        report_file->summary(report);
+    }
     const bool sent = streams.send(report);
     print_summary(report, flags.quiet);
     if (report_file && !report_file->error().empty()) {

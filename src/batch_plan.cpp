@@ -3,6 +3,7 @@
 #include "inputs.hpp"
 #include "output_naming.hpp"
 #include "shard_key.hpp"
+#include "working_folder.hpp"
 
 #include <filesystem>
 #include <map>
@@ -37,6 +38,28 @@ std::string naming_options(const BatchOptions& options) {
     return named.empty() ? "the output path" : named;
 }
 
+/// Where a file really is: its folder with symlinks resolved, and its name.
+/// Each folder is resolved once per batch, not once per file (the batch's
+/// files share few folders), so planning costs system calls per folder.
+/// The file's own name is not resolved: outputs are replaced by rename,
+/// which replaces a symlink and never writes through it.
+class RealPaths {
+public:
+    std::string operator()(const std::string& path) {
+        const fs::path absolute = absolute_key(path);
+        auto [it, fresh] = folders_.try_emplace(absolute.parent_path().string());
+        if (fresh) {
+            std::error_code ec;
+            it->second = fs::weakly_canonical(absolute.parent_path(), ec).string();
+            if (ec) it->second = absolute.parent_path().string();
+        }
+        return (fs::path(it->second) / absolute.filename()).string();
+    }
+
+private:
+    std::map<std::string, std::string> folders_;
+};
+
 /// A --name template that tells `a` and `b` apart, or what else would.
 std::string collision_hint(const std::string& a, const std::string& b) {
     if (fs::path(a).extension() != fs::path(b).extension()) {
@@ -65,9 +88,15 @@ BatchPlan plan_batch(const BatchOptions& options, const std::string& filter_labe
     BatchPlan plan;
     plan.shard_files.assign(options.shard.count, 0);
     std::map<std::string, std::string> owner_of_output;
+    RealPaths real_path;
     // Outputs and clashes are decided over the whole batch, so that two inputs
     // that would write one output are refused even when they fall in two shards.
-    for (const InputFile& in : collect_inputs(input)) {
+    std::vector<InputFile> unsupported;
+    const std::vector<InputFile> inputs = collect_inputs(input, &unsupported);
+    for (const InputFile& in : unsupported) {
+        if (shard_of(shard_key(in), options.shard.count) == options.shard.index) plan.unsupported.push_back({in.path, unsupported_reason(in.path)});
+    }
+    for (const InputFile& in : inputs) {
         const unsigned shard = shard_of(shard_key(in), options.shard.count);
         const bool mine = shard == options.shard.index;
         ++plan.shard_files[shard];
@@ -80,9 +109,10 @@ BatchPlan plan_batch(const BatchOptions& options, const std::string& filter_labe
                                         ", outside " + (options.in_place ? "its folder" : "the output folder " + out_dir) +
                                         "; nothing was done");
         }
+        const std::string key = real_path(file.output);
         std::error_code ec;
-        const std::string key = fs::weakly_canonical(file.output, ec).string();
-        if (!options.in_place && fs::equivalent(in.path, file.output, ec)) {
+        const std::string input_key = in.symlink ? fs::weakly_canonical(in.path, ec).string() : real_path(in.path);
+        if (!options.in_place && key == input_key) {
             file.status = Status::Failed;
             file.error = in.path + ": output would overwrite the input; choose another -o folder, a --prefix, "
                                    "or say --in-place";

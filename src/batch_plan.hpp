@@ -12,6 +12,7 @@ namespace pixpool::detail {
 struct BatchPlan {
     std::vector<FileReport> files;         ///< this shard's, in input order
     std::vector<std::size_t> shard_files;  ///< how many files each shard of the batch has
+    std::vector<UnsupportedFile> unsupported;  ///< this shard's files of formats pixpool does not read
 };
 
 /// One FileReport per input of options.shard, in input order. Files the

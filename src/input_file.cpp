@@ -34,13 +34,14 @@ const char* kind_of(mode_t mode) {
     return "not a file";
 }
 
-/// Reads to the end of `fd`. The size from fstat is only a hint: a file
-/// that grows or shrinks while read is read as it is. Returns 0 or an errno.
-int read_all(int fd, std::size_t size_hint, std::vector<unsigned char>& bytes) {
-    bytes.resize(size_hint + 1);  // one more, to see the end without a second call in the usual case
+/// Reads the `size` bytes fstat gave: the file the identity describes. One
+/// that shrinks while read ends where it ends; one that grows is read up to
+/// that size (no extra read() to look for an end that usually is there).
+/// Returns 0 or an errno.
+int read_all(int fd, std::size_t size, std::vector<unsigned char>& bytes) {
+    bytes.resize(size);
     std::size_t done = 0;
-    for (;;) {
-        if (done == bytes.size()) bytes.resize(bytes.size() * 2);
+    while (done < bytes.size()) {
         const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return errno;

@@ -4,6 +4,7 @@
 #include "inputs.hpp"
 
 #include "detail.hpp"
+#include "working_folder.hpp"
 
 #include <pixpool/formats.hpp>
 
@@ -31,18 +32,15 @@ bool is_hidden(const fs::path& path) {
 bool has_wildcard(const std::string& text) { return text.find_first_of("*?[") != std::string::npos; }
 
 /// The key under which two spellings of one path ("a/../b.jpg", "./b.jpg") are the same.
-std::string identity_of(const fs::path& path) {
-    std::error_code ec;
-    const fs::path absolute = fs::absolute(path, ec);
-    return (ec ? path : absolute).lexically_normal().string();
-}
+std::string identity_of(const fs::path& path) { return detail::absolute_key(path).string(); }
 
 /// Walks folders and globs, collecting files. Hidden entries are skipped
 /// (editor and OS debris, version control, our own temporary files), and so
 /// are excluded folders (an output folder inside an input folder).
 class Walker {
 public:
-    Walker(const InputOptions& options, std::vector<InputFile>& found) : options_(options), found_(found) {
+    Walker(const InputOptions& options, std::vector<InputFile>& found, std::vector<InputFile>* unsupported)
+        : options_(options), found_(found), unsupported_(unsupported) {
         for (const auto& dir : options.exclude) excluded_.insert(identity_of(dir));
     }
 
@@ -65,9 +63,14 @@ public:
             fs::path relative = path.lexically_relative(root);
             if (folder && !recursive) it.disable_recursion_pending();
             if (folder && (recursive || !has_image_extension(path.string(), options_.extensions))) continue;
-            if (!has_image_extension(path.string(), options_.extensions)) continue;
             if (!match.empty() && !matches(match, relative)) continue;
-            found_.push_back({path.string(), relative.parent_path().string()});
+            // The entry's type comes with the listing (d_type): no system call per file.
+            InputFile file{path.string(), relative.parent_path().string(), it->is_symlink(ec)};
+            if (has_image_extension(file.path, options_.extensions)) {
+                found_.push_back(std::move(file));
+            } else if (unsupported_ && options_.extensions.empty()) {
+                unsupported_->push_back(std::move(file));
+            }
         }
     }
 
@@ -93,6 +96,7 @@ private:
 
     const InputOptions& options_;
     std::vector<InputFile>& found_;
+    std::vector<InputFile>* unsupported_;
     std::set<std::string> excluded_;
 };
 
@@ -140,9 +144,30 @@ bool has_image_extension(const std::string& path, const std::vector<std::string>
     });
 }
 
-std::vector<InputFile> collect_inputs(const InputOptions& options) {
-    std::vector<InputFile> found;
-    Walker walker(options, found);
+std::string unsupported_reason(const std::string& path) {
+    const std::string ext = fs::path(path).extension().string();
+    return ext.empty() || ext == "." ? "unsupported format (no extension)" : "unsupported format " + ext;
+}
+
+namespace {
+
+/// Sorted by path, each file once (by identity: two spellings of one file are one input).
+std::vector<InputFile> sorted_unique(std::vector<InputFile> found) {
+    std::sort(found.begin(), found.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+    std::set<std::string> seen;
+    std::vector<InputFile> unique;
+    for (InputFile& file : found) {
+        if (seen.insert(identity_of(file.path)).second) unique.push_back(std::move(file));
+    }
+    return unique;
+}
+
+}  // namespace
+
+std::vector<InputFile> collect_inputs(const InputOptions& options, std::vector<InputFile>* unsupported) {
+    const detail::WorkingFolder working_folder;  // one getcwd() for the walk, not one per file
+    std::vector<InputFile> found, others;
+    Walker walker(options, found, unsupported ? &others : nullptr);
     std::vector<std::string> named = options.paths;
     if (!options.files_from.empty()) {
         for (auto& path : read_path_list(options.files_from, options.null_separated)) named.push_back(std::move(path));
@@ -154,16 +179,11 @@ std::vector<InputFile> collect_inputs(const InputOptions& options) {
         } else if (has_wildcard(input) && !fs::exists(fs::symlink_status(input, ec))) {
             expand_glob(input, walker);
         } else {
-            found.push_back({input, ""});  // a file, or missing: its task says what is wrong
+            found.push_back({input, "", fs::is_symlink(input, ec)});  // a file, or missing: its task says what is wrong
         }
     }
-    std::sort(found.begin(), found.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
-    std::set<std::string> seen;
-    std::vector<InputFile> unique;
-    for (InputFile& file : found) {
-        if (seen.insert(identity_of(file.path)).second) unique.push_back(std::move(file));
-    }
-    return unique;
+    if (unsupported) *unsupported = sorted_unique(std::move(others));
+    return sorted_unique(std::move(found));
 }
 
 }  // namespace pixpool

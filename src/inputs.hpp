@@ -19,6 +19,7 @@ namespace pixpool {
 struct InputFile {
     std::string path;          ///< as the user spelled it, joined with the names found
     std::string relative_dir;  ///< "" for files named directly; "a/b" for photos/a/b/x.jpg found in photos/
+    bool symlink = false;      ///< the name is a symlink (the planner then resolves it to check it is no output)
 
     bool operator==(const InputFile& other) const { return path == other.path && relative_dir == other.relative_dir; }
 };
@@ -26,9 +27,16 @@ struct InputFile {
 /// Expands the inputs. Folder and glob entries that are not regular files but
 /// carry an image extension (a dangling symlink, a symlink loop, a folder
 /// named x.jpg when not recursing) are kept, so their task reports the
-/// problem per file; other files are left out. Throws std::runtime_error for
-/// a files_from list that cannot be read.
-std::vector<InputFile> collect_inputs(const InputOptions& options);
+/// problem per file. Other files found in folders and globs are of formats
+/// pixpool does not read: they go to `unsupported` (when given) so the batch
+/// can say it skipped them, unless `extensions` chose the files (then the
+/// rest were left out on purpose). Throws std::runtime_error for a
+/// files_from list that cannot be read.
+std::vector<InputFile> collect_inputs(const InputOptions& options, std::vector<InputFile>* unsupported = nullptr);
+
+/// "unsupported format .xyz" (or "unsupported format (no extension)"): why a
+/// file in `unsupported` was not read.
+std::string unsupported_reason(const std::string& path);
 
 /// True when a file named `path` is an image type pixpool reads (or, with a
 /// non-empty `extensions`, one of those), case-insensitive.

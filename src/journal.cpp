@@ -2,6 +2,7 @@
 
 #include "detail.hpp"
 #include "input_file.hpp"
+#include "working_folder.hpp"
 
 #include <pixpool/json_names.hpp>
 
@@ -25,11 +26,7 @@ namespace pixpool::detail {
 namespace {
 
 /// The key of a path: absolute and normalised, so two spellings are one.
-std::string identity_of(const std::string& path) {
-    std::error_code ec;
-    fs::path absolute = fs::absolute(path, ec);
-    return (ec ? fs::path(path) : absolute).lexically_normal().string();
-}
+std::string identity_of(const std::string& path) { return absolute_key(path).string(); }
 
 /// The value at `key` when it is an integer that fits T (no floats: a
 /// 1e300 would be undefined behaviour to convert).

@@ -3,6 +3,8 @@
 
 #include "output_naming.hpp"
 
+#include "working_folder.hpp"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -52,9 +54,8 @@ std::string output_path_for(const InputFile& input, const std::string& out_dir, 
 }
 
 std::string outside_folder(const std::string& output, const std::string& folder) {
-    std::error_code ec;
-    const fs::path base = fs::absolute(folder.empty() ? "." : folder, ec).lexically_normal();
-    const fs::path path = fs::absolute(output, ec).lexically_normal();
+    const fs::path base = detail::absolute_key(folder.empty() ? "." : folder);
+    const fs::path path = detail::absolute_key(output);
     const fs::path relative = path.lexically_relative(base);
     if (relative.empty() || relative.is_absolute() || *relative.begin() == ".." || *relative.begin() == ".")
         return path.string();

@@ -152,11 +152,14 @@ int detail::write_all(int fd, const void* data, std::size_t size) {
 void write_image_atomically(const cv::Mat& image, const std::string& path, const OutputOptions& output,
                             const ImageMetadata& metadata) {
     const std::vector<uchar> bytes = encode(image, path, output, metadata);
-    const fs::path target(path);
-    create_parent_folder(target.parent_path(), path);
-
-    if (const int err = detail::write_file_atomically(path, bytes.data(), bytes.size()))
-        throw detail::errno_error(path, "cannot write", err);
+    // The folder is made only when the write finds it missing: checking
+    // first would cost a stat per file for folders that almost always exist.
+    int err = detail::write_file_atomically(path, bytes.data(), bytes.size());
+    if ((err == ENOENT || err == ENOTDIR) && !fs::path(path).parent_path().empty()) {
+        create_parent_folder(fs::path(path).parent_path(), path);
+        err = detail::write_file_atomically(path, bytes.data(), bytes.size());
+    }
+    if (err != 0) throw detail::errno_error(path, "cannot write", err);
 }
 
 }  // namespace pixpool

@@ -233,12 +233,12 @@ void Master::flush(Worker& w) {
     if (w.outbox.flush(w.fd) == Outbox::Flush::Broken) w.outbox.clear();
 }
 
-void Master::read(Worker& w) {
+void Master::read(Worker& w, bool drain) {
     while (w.fd >= 0) {
         Inbox::Read got = w.inbox.read_once(w.fd);
         Message m;
         while (w.inbox.pop(m)) on_message(w, m);
-        if (got == Inbox::Read::Nothing) return;
+        if (got == Inbox::Read::Nothing || (got == Inbox::Read::Emptied && !drain)) return;
         if (got == Inbox::Read::Closed) {
             close_socket(w);
             begin_end(w, false);
@@ -370,7 +370,7 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
             }
         } else if (w->fd == fds[i].fd) {
             if (fds[i].revents & POLLOUT) flush(*w);
-            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read(*w);
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read(*w, /*drain=*/false);  // poll says when there is more
         }
     }
     for (Worker& w : workers_) {

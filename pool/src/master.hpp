@@ -122,7 +122,9 @@ private:
     bool has_quota(const Worker& w) const;
     void send(Worker& w);
     void flush(Worker& w);
-    void read(Worker& w);
+    /// Takes in what the worker sent. `drain`: until the socket says EAGAIN
+    /// or EOF (a worker's end, a timeout check); otherwise until a short read.
+    void read(Worker& w, bool drain = true);
     void on_message(Worker& w, Message& m);
     void close_socket(Worker& w);
     void begin_end(Worker& w, bool kill_now);

@@ -58,9 +58,11 @@ Outbox::Flush Outbox::flush(int fd) {
 Inbox::Read Inbox::read_once(int fd) {
     while (true) {
         ssize_t n;
+        std::size_t asked;
         if (in_body_ && begin_ == end_ && current_.body.size() - body_got_ >= staging_.size()) {
             // A big body goes straight where it belongs, with no staging copy.
-            n = ::read(fd, current_.body.data() + body_got_, current_.body.size() - body_got_);
+            asked = current_.body.size() - body_got_;
+            n = ::read(fd, current_.body.data() + body_got_, asked);
             if (n > 0) body_got_ += static_cast<std::size_t>(n);
         } else {
             if (begin_ == end_) begin_ = end_ = 0;
@@ -69,10 +71,12 @@ Inbox::Read Inbox::read_once(int fd) {
                 end_ -= begin_;
                 begin_ = 0;
             }
-            n = ::read(fd, staging_.data() + end_, staging_.size() - end_);
+            asked = staging_.size() - end_;
+            n = ::read(fd, staging_.data() + end_, asked);
             if (n > 0) end_ += static_cast<std::size_t>(n);
         }
-        if (n > 0) return parse() ? Read::Some : Read::Closed;
+        if (n > 0 && !parse()) return Read::Closed;
+        if (n > 0) return static_cast<std::size_t>(n) < asked ? Read::Emptied : Read::Some;
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Read::Nothing;
         return Read::Closed;  // EOF or ECONNRESET: everything sent before is already read

@@ -64,7 +64,11 @@ public:
     /// One read of what `fd` has now (a blocking fd waits for something).
     /// Closed on EOF, a read error or a message over the size limit: the
     /// peer is gone, and all it sent before has been read.
-    enum class Read { Some, Nothing, Closed };
+    /// Some: bytes came and more may be waiting; Emptied: bytes came and the
+    /// read was short, so the socket held no more at that moment (a stream
+    /// socket's read stops short only when its queue is empty): a poll loop
+    /// need not ask again, saving the read that would say EAGAIN.
+    enum class Read { Some, Emptied, Nothing, Closed };
     Read read_once(int fd);
     /// Worker side: takes in what has already arrived, without waiting.
     void take_arrived(int fd);

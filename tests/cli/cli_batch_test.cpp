@@ -34,11 +34,12 @@ std::vector<nlohmann::json> read_report(const fs::path& path) {
     return rows;
 }
 
-/// status of each input in a report, by input path.
+/// status of each input in a report, by input path (not the rows of files
+/// of unsupported formats found beside them: notes.txt).
 std::map<std::string, std::string> statuses(const std::vector<nlohmann::json>& rows) {
     std::map<std::string, std::string> by_input;
     for (const auto& row : rows) {
-        if (!row.contains("summary")) by_input[row["input"]] = row["status"];
+        if (!row.contains("summary") && row["status"] != "unsupported") by_input[row["input"]] = row["status"];
     }
     return by_input;
 }
@@ -75,12 +76,15 @@ TEST(CliBatch, TheReportHasOneJsonLinePerInputAndASummary) {
     Outcome r = run_pixpool(run_args(dir, {"-f", "gaussian_blur:sigma=2", "--report", (dir / "report.jsonl").string()}));
     EXPECT_EQ(r.status, 1) << r.out << r.err;
     auto rows = read_report(dir / "report.jsonl");
-    ASSERT_EQ(rows.size(), 5u);  // four inputs and the summary
+    ASSERT_EQ(rows.size(), 6u);  // four inputs, notes.txt (not read: unsupported format) and the summary
     auto status = statuses(rows);
+    EXPECT_EQ(rows[4]["input"], (dir / "in/notes.txt").string());
+    EXPECT_EQ(rows[4]["status"], "unsupported");
+    EXPECT_EQ(rows[4]["error"], "unsupported format .txt");
     EXPECT_EQ(status[(dir / "in/broken.jpg").string()], "failed");
     EXPECT_EQ(status[(dir / "in/a/coffee.jpg").string()], "ok");
     for (const auto& row : rows) {
-        if (row.contains("summary")) continue;
+        if (row.contains("summary") || row["status"] == "unsupported") continue;
         for (const char* key : {"input", "output", "status", "error", "width", "height", "megapixels", "decode_ms",
                                 "filter_ms", "encode_ms", "worker", "pid"}) {
             EXPECT_TRUE(row.contains(key)) << key << " missing in " << row.dump();
@@ -143,7 +147,10 @@ TEST(CliBatch, DryRunPrintsThePlanAndWritesNothing) {
     EXPECT_NE(r.out.find("write: " + (dir / "in/a/coffee.jpg").string() + " -> " + (dir / "out/a/coffee.jpg").string()),
               std::string::npos)
         << r.out;
-    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << "one plan line per input on stdout:\n" << r.out;
+    EXPECT_NE(r.out.find("skip (unsupported format .txt): " + (dir / "in/notes.txt").string()), std::string::npos)
+        << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4)
+        << "one plan line per file found (three images, one text file) on stdout:\n" << r.out;
     EXPECT_EQ(r.err, "") << "-q prints nothing but errors";
     EXPECT_FALSE(fs::exists(dir / "out")) << "a dry run must not even create the output folder";
 }

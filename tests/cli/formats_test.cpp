@@ -6,6 +6,7 @@
 
 #include <exiv2/exiv2.hpp>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -211,6 +212,53 @@ TEST(Formats, EachInputIsOpenedExactlyOnce) {
     }
     for (const auto& entry : fs::directory_iterator(dir / "in"))
         EXPECT_EQ(opens[entry.path().filename()], 1) << entry.path().filename() << " opened that many times";
+}
+
+TEST(Formats, FilesOfUnsupportedFormatsInAFolderAreReportedNotDropped) {
+    Scratch dir;
+    fs::create_directories(dir / "in");
+    fs::copy_file(cli_test::kSamples / "coffee.jpg", dir / "in" / "coffee.jpg");
+    for (const char* name : {"notes.txt", "scan.xyz", "Makefile"}) std::ofstream(dir / "in" / name) << "not an image\n";
+    std::ofstream(dir / "in" / ".DS_Store") << "hidden debris is not reported";
+    const fs::path report = dir / "report.jsonl";
+    const auto run = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-f", "invert",
+                                  "--report", report.string()});
+    ASSERT_EQ(run.status, 0) << "unsupported files are not failures: " << run.err;
+    EXPECT_TRUE(fs::exists(dir / "out" / "coffee.jpg"));
+    EXPECT_NE(run.err.find("1 files: 1 ok, 0 failed"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("3 skipped: unsupported format"), std::string::npos) << run.err;
+    for (const std::string& line : {"skipped: " + (dir / "in" / "notes.txt").string() + ": unsupported format .txt",
+                                    "skipped: " + (dir / "in" / "scan.xyz").string() + ": unsupported format .xyz",
+                                    "skipped: " + (dir / "in" / "Makefile").string() +
+                                        ": unsupported format (no extension)"}) {
+        EXPECT_NE(run.err.find(line), std::string::npos) << "missing: " << line << "\n" << run.err;
+    }
+    EXPECT_EQ(run.err.find(".DS_Store"), std::string::npos) << run.err;
+
+    // --report lists each, and its summary counts them apart from the files read.
+    std::ifstream rows(report);
+    std::map<std::string, std::string> status_of;
+    std::string summary;
+    for (std::string line; std::getline(rows, line);) {
+        const auto row = nlohmann::json::parse(line);
+        if (row.contains("summary")) summary = line;
+        else status_of[fs::path(row.at("input").get<std::string>()).filename()] = row.at("status").get<std::string>();
+    }
+    EXPECT_EQ(status_of, (std::map<std::string, std::string>{
+                             {"coffee.jpg", "ok"}, {"notes.txt", "unsupported"}, {"scan.xyz", "unsupported"},
+                             {"Makefile", "unsupported"}}));
+    ASSERT_FALSE(summary.empty());
+    EXPECT_EQ(nlohmann::json::parse(summary).at("unsupported"), 3);
+    EXPECT_EQ(nlohmann::json::parse(summary).at("files"), 1);
+
+    // The dry-run plan says so too; --ext chooses the files, so nothing else is reported.
+    const auto plan = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "plan").string(), "-n"});
+    EXPECT_NE(plan.out.find("skip (unsupported format .xyz): " + (dir / "in" / "scan.xyz").string()),
+              std::string::npos) << plan.out;
+    const auto chosen =
+        run_pixpool({"run", (dir / "in").string(), "-o", (dir / "chosen").string(), "--ext", "jpg", "-f", "invert"});
+    ASSERT_EQ(chosen.status, 0) << chosen.err;
+    EXPECT_EQ(chosen.err.find("unsupported"), std::string::npos) << chosen.err;
 }
 
 }  // namespace

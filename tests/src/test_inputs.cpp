@@ -101,6 +101,21 @@ TEST(CollectInputs, FolderGivesItsImagesSortedNotRecursing) {
     EXPECT_EQ(paths_of(collect_inputs(folder(tree, false))), (std::vector<std::string>{tree + "/a.JPG", tree + "/b.png"}));
 }
 
+TEST(CollectInputs, FilesOfOtherFormatsAreSetApartNotDropped) {
+    TempDir dir;
+    make_tree(dir);
+    const std::string tree = dir / "tree";
+    std::vector<InputFile> unsupported;
+    EXPECT_EQ(paths_of(collect_inputs(folder(tree, true), &unsupported)).size(), 4u);
+    EXPECT_EQ(paths_of(unsupported), (std::vector<std::string>{tree + "/notes.txt"}));  // not the hidden ones
+    EXPECT_EQ(unsupported_reason(tree + "/notes.txt"), "unsupported format .txt");
+    EXPECT_EQ(unsupported_reason(tree + "/Makefile"), "unsupported format (no extension)");
+    InputOptions chosen = folder(tree, true);
+    chosen.extensions = {"png"};  // the user chose: the rest are left out on purpose
+    EXPECT_EQ(paths_of(collect_inputs(chosen, &unsupported)), (std::vector<std::string>{tree + "/b.png"}));
+    EXPECT_TRUE(unsupported.empty());
+}
+
 TEST(CollectInputs, RecursiveGoesDownAndRemembersWhere) {
     TempDir dir;
     make_tree(dir);

@@ -96,8 +96,18 @@ struct FileReport {
     double seconds = 0;
 };
 
+/// A file found in an input folder or glob that pixpool does not read.
+struct UnsupportedFile {
+    std::string input;
+    std::string reason;  ///< "unsupported format .txt"
+};
+
 struct BatchReport {
     std::vector<FileReport> files;  ///< in input order
+    /// Files found in input folders and globs whose format pixpool does not
+    /// read (see `pixpool formats`): not processed and not failures, but
+    /// listed so that nothing is dropped silently. Empty with --ext.
+    std::vector<UnsupportedFile> unsupported;
     std::size_t ok = 0;
     std::size_t failed = 0;         ///< failed, crashed or timed out
     std::size_t cancelled = 0;      ///< not processed because of an interrupt
