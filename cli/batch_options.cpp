@@ -101,6 +101,7 @@ void finish_batch_flags(BatchFlags& flags) {
     flags.batch.read.fail_on_warning = flags.fail_on == "warning";
     flags.batch.read.auto_orient = !flags.no_auto_orient;
     flags.batch.read.shrink_on_load = !flags.no_shrink_on_load;
+    flags.batch.read.filter_ycbcr = !flags.no_ycbcr;
     if (!flags.shard.empty()) {
         try {
             flags.batch.shard = parse_shard(flags.shard);

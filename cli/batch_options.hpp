@@ -31,6 +31,7 @@ struct BatchFlags {
     std::string fail_on = "error";
     bool no_auto_orient = false;
     bool no_shrink_on_load = false;
+    bool no_ycbcr = false;
     std::string report;            ///< --report FILE ("-": stdout); {shard} becomes "I-of-N"
     std::string shard;             ///< --shard I/N, auto or auto/N; empty: the whole batch
     bool quiet = false;            ///< nothing but errors

@@ -130,6 +130,9 @@ std::vector<OptionSpec> build_table() {
         Option("--no-shrink-on-load", "", FIELD(no_shrink_on_load), kAll,
                "decode every pixel even when the chain begins with a downscaling resize (exact instead of "
                "within 40 dB PSNR)"),
+        Option("--no-ycbcr", "", FIELD(no_ycbcr), kAll,
+               "JPEG to JPEG: filter in RGB, as other tools do, instead of in the file's own YCbCr planes "
+               "(done for gaussian_blur or no filter, within 40 dB PSNR of RGB, faster)"),
         Option("--max-pixels", "N", FIELD(batch.read.max_pixels), kAll,
                "refuse images whose header declares more pixels, before decoding (0: no limit)"),
         Option("--fail-on", "LEVEL", FIELD(fail_on), kAll,

@@ -5,6 +5,8 @@
 #include "filter_kit.hpp"
 #include "filter_list.hpp"
 
+#include <algorithm>
+
 namespace pixpool::filters {
 namespace {
 
@@ -21,6 +23,15 @@ cv::Mat apply(const cv::Mat& image, const Values& values) {
     return kit::premultiplied(image, [&](const cv::Mat& colour) {
         return gaussian(colour, sigma, ksize, precision);
     });
+}
+
+/// A plane at 1/step of the image's size sees the same blur at 1/step of
+/// the sigma (and of a fixed kernel size, kept odd).
+cv::Mat apply_to_plane(const cv::Mat& plane, int step, const Values& values) {
+    const double sigma = values.number("sigma") / step;
+    const int ksize = values.integer("ksize");
+    const int plane_ksize = ksize == 0 ? 0 : std::max(1, ksize / step) | 1;
+    return gaussian(plane, sigma, plane_ksize, precision_of(values.choice("precision")));
 }
 
 void check(const std::string& filter, const Values& values) {
@@ -42,7 +53,9 @@ Filter gaussian_blur_filter() {
                          "sigma 6 with a coarser grid",
                          "auto", {"auto", "exact", "fast"})},
             apply,
-            check};
+            check,
+            nullptr,
+            apply_to_plane};
 }
 
 }  // namespace pixpool::filters

@@ -16,7 +16,7 @@ namespace pixpool {
 
 PIXPOOL_JSON_OF_EVERY_FIELD(OutputOptions, format, quality, prefix, progressive, png_compression, webp_lossless,
                             tiff_compression, keep_metadata, match_input_quality)
-PIXPOOL_JSON_OF_EVERY_FIELD(ReadOptions, max_pixels, fail_on_warning, auto_orient, shrink_on_load)
+PIXPOOL_JSON_OF_EVERY_FIELD(ReadOptions, max_pixels, fail_on_warning, auto_orient, shrink_on_load, filter_ycbcr)
 PIXPOOL_JSON_OF_EVERY_FIELD(LogConfig, level, pattern, file_template)
 
 #undef PIXPOOL_JSON_OF_EVERY_FIELD

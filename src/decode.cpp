@@ -70,20 +70,32 @@ void refuse_slow_jpeg(const std::string& path, std::string_view bytes) {
 
 }  // namespace
 
+namespace {
+
+/// The codec's warnings go to `warnings`, or fail the file with fail_on_warning.
+void take_warnings(const DecodedImage& decoded, const InputBytes& input, const ReadOptions& options,
+                   std::string* warnings) {
+    if (decoded.warnings.empty()) return;
+    if (options.fail_on_warning) throw ImageError(input.path + ": decoder warning: " + one_line(decoded.warnings));
+    if (warnings) *warnings += (warnings->empty() ? "" : "\n") + decoded.warnings;
+}
+
+std::string_view bytes_of(const InputBytes& input) {
+    return {reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size()};
+}
+
+}  // namespace
+
 DecodedInput decode_input(const InputBytes& input, const ReadOptions& options, const filters::Chain* chain,
                           std::string* warnings) {
-    const std::string_view bytes(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size());
+    const std::string_view bytes = bytes_of(input);
     const SmallestSize smallest =
         chain && options.shrink_on_load ? plan_shrink_on_load(*chain, options.auto_orient) : SmallestSize{};
     const DecodeRequest request{bytes, input.path, options.max_pixels, smallest};
     const Codec codec = sniff(bytes);
     if (codec == Codec::jpeg) refuse_slow_jpeg(input.path, bytes);
     DecodedImage decoded = codec == Codec::other ? decode_with_header_first(input, request) : decode_any(request);
-    if (!decoded.warnings.empty()) {
-        if (options.fail_on_warning)
-            throw ImageError(input.path + ": decoder warning: " + one_line(decoded.warnings));
-        if (warnings) *warnings += (warnings->empty() ? "" : "\n") + decoded.warnings;
-    }
+    take_warnings(decoded, input, options, warnings);
     const int orientation = options.auto_orient ? decoded.orientation : 1;
     DecodedInput out;
     if (chain) {
@@ -97,6 +109,21 @@ DecodedInput decode_input(const InputBytes& input, const ReadOptions& options, c
     out.icc_known = decoded.icc_known;
     out.jpeg_quality = decoded.jpeg_quality;
     return out;
+}
+
+bool decode_input_planes(const InputBytes& input, const ReadOptions& options, DecodedInput& out,
+                         std::string* warnings) {
+    const std::string_view bytes = bytes_of(input);
+    if (sniff(bytes) != Codec::jpeg) return false;
+    refuse_slow_jpeg(input.path, bytes);
+    DecodedImage decoded;
+    if (!decode_jpeg_planes({bytes, input.path, options.max_pixels, {}}, options.auto_orient, decoded)) return false;
+    take_warnings(decoded, input, options, warnings);
+    out.planes = std::move(decoded.planes);
+    out.icc = std::move(decoded.icc);
+    out.icc_known = decoded.icc_known;
+    out.jpeg_quality = decoded.jpeg_quality;
+    return true;
 }
 
 cv::Mat read_image(const InputBytes& input, const ReadOptions& options, std::string* warnings) {

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace pixpool::detail {
 
@@ -20,6 +21,11 @@ struct InputBytes;
 /// pixpool::read_image on bytes already read (see there): the header check,
 /// the decoding and the orientation all from the one buffer.
 cv::Mat read_image(const InputBytes& input, const ReadOptions& options, std::string* warnings);
+
+/// A JPEG's YCbCr planes (decode_input_planes) encoded as a 4:2:0 JPEG with
+/// `metadata` and written as write_image_atomically writes.
+void write_jpeg_planes_atomically(const std::vector<cv::Mat>& planes, const std::string& path,
+                                  const OutputOptions& output, const ImageMetadata& metadata);
 
 /// Writes all of `size` bytes to `fd`, retrying short writes and EINTR.
 /// Returns 0 or the errno of the failure.

@@ -70,6 +70,21 @@ cv::Mat apply_chain(const filters::Chain& chain, const cv::Mat& image, const std
     return current;
 }
 
+/// apply_chain on a JPEG's Y, Cb and Cr planes: the chroma planes are
+/// stored at half the size each way, so each filter sees them at step 2.
+void apply_chain_to_planes(const filters::Chain& chain, std::vector<cv::Mat>& planes, const std::string& input) {
+    for (const filters::Step& step : chain.steps()) {
+        try {
+            for (std::size_t c = 0; c < planes.size(); ++c)
+                planes[c] = step.filter->on_plane(planes[c], c == 0 ? 1 : 2, step.values);
+        } catch (const filters::FilterError& e) {
+            throw ImageError(input + ": " + e.what());
+        } catch (const cv::Exception& e) {
+            throw ImageError(input + ": filter failed: " + e.err);
+        }
+    }
+}
+
 /// `output`, with the quality of a JPEG input when it asks to match it.
 OutputOptions output_for(const OutputOptions& output, const detail::DecodedInput& image, const std::string& path) {
     OutputOptions out = output;
@@ -81,6 +96,13 @@ OutputOptions output_for(const OutputOptions& output, const detail::DecodedInput
 
 }  // namespace
 
+bool detail::runs_on_planes(const filters::Chain& chain, const std::string& output_path,
+                            const ReadOptions& options) {
+    if (!options.filter_ycbcr || find_format(lower_extension(output_path)) != find_format("jpg")) return false;
+    return std::all_of(chain.steps().begin(), chain.steps().end(),
+                       [](const filters::Step& step) { return step.filter->on_plane != nullptr; });
+}
+
 ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, const OutputOptions& output,
                            const ReadOptions& read) {
     ImageOutcome outcome;
@@ -89,9 +111,13 @@ ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, c
     // records all come from this one read of the file.
     const detail::InputBytes input = detail::read_input_file(task.input);
     outcome.input = input.identity;
-    // With shrink-on-load the chain's first resize is done as the image is
-    // decoded; `image.rest` is what is left of the chain.
-    const detail::DecodedInput image = detail::decode_input(input, read, &chain, &outcome.warnings);
+    // A JPEG to JPEG through filters that allow it is filtered in its own
+    // YCbCr planes. Otherwise, with shrink-on-load the chain's first resize
+    // is done as the image is decoded; `image.rest` is what is left of the chain.
+    detail::DecodedInput image;
+    const bool planes = detail::runs_on_planes(chain, task.output, read) &&
+                        detail::decode_input_planes(input, read, image, &outcome.warnings);
+    if (!planes) image = detail::decode_input(input, read, &chain, &outcome.warnings);
     // The ICC profile always goes along (without it colours shift), EXIF and
     // XMP with keep_metadata; not read at all for a format that holds none.
     // Where the codec already found the profile, Exiv2 is not run at all.
@@ -104,14 +130,25 @@ ImageOutcome process_image(const ImageTask& task, const filters::Chain& chain, c
         }
     }
     const auto decoded = Clock::now();
-    const cv::Mat result = apply_chain(image.rest, image.image, task.input, read.max_pixels);
+    cv::Mat result;
+    if (planes) {
+        apply_chain_to_planes(chain, image.planes, task.input);
+    } else {
+        result = apply_chain(image.rest, image.image, task.input, read.max_pixels);
+    }
     const auto filtered = Clock::now();
-    write_image_atomically(result, task.output, output_for(output, image, task.output), metadata);
+    const OutputOptions out = output_for(output, image, task.output);
+    if (planes) {
+        detail::write_jpeg_planes_atomically(image.planes, task.output, out, metadata);
+    } else {
+        write_image_atomically(result, task.output, out, metadata);
+    }
     const auto written = Clock::now();
 
     // The size of what was written: a resizing filter changes it.
-    outcome.width = result.cols;
-    outcome.height = result.rows;
+    const cv::Size size = planes ? image.planes[0].size() : result.size();
+    outcome.width = size.width;
+    outcome.height = size.height;
     outcome.decode_ms = ms_between(start, decoded);
     outcome.filter_ms = ms_between(decoded, filtered);
     outcome.encode_ms = ms_between(filtered, written);

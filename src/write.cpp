@@ -3,6 +3,7 @@
 /// worker killed on timeout) never sees a half-written output.
 
 #include "atomic_file.hpp"
+#include "codecs/codecs.hpp"
 #include "codecs/heif_encode.hpp"
 #include "detail.hpp"
 #include "metadata.hpp"
@@ -48,6 +49,8 @@ cv::Mat convert_for_format(const cv::Mat& image, const std::string& ext) {
     return out;
 }
 
+int jpeg_quality(const OutputOptions& output) { return output.quality < 0 ? 95 : output.quality; }
+
 bool is_jpeg(const std::string& ext) { return find_format(ext) == find_format("jpg"); }
 bool is_heif(const std::string& ext) { return ext == "avif" || ext == "heic" || ext == "heif"; }
 
@@ -84,7 +87,7 @@ constexpr int kWebpMaxSide = 16383;
 std::vector<int> encode_params(const std::string& ext, const OutputOptions& output, const std::string& path,
                                cv::Size image_size) {
     if (is_jpeg(ext)) {
-        std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, output.quality < 0 ? 95 : output.quality};
+        std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, jpeg_quality(output)};
         if (output.progressive) params.insert(params.end(), {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
         return params;
     }
@@ -149,17 +152,32 @@ int detail::write_all(int fd, const void* data, std::size_t size) {
     return 0;
 }
 
-void write_image_atomically(const cv::Mat& image, const std::string& path, const OutputOptions& output,
-                            const ImageMetadata& metadata) {
-    const std::vector<uchar> bytes = encode(image, path, output, metadata);
-    // The folder is made only when the write finds it missing: checking
-    // first would cost a stat per file for folders that almost always exist.
+namespace {
+
+/// `bytes` put in place at `path`. The folder is made only when the write
+/// finds it missing: checking first would cost a stat per file for folders
+/// that almost always exist.
+void write_atomically(const std::vector<uchar>& bytes, const std::string& path) {
     int err = detail::write_file_atomically(path, bytes.data(), bytes.size());
     if ((err == ENOENT || err == ENOTDIR) && !fs::path(path).parent_path().empty()) {
         create_parent_folder(fs::path(path).parent_path(), path);
         err = detail::write_file_atomically(path, bytes.data(), bytes.size());
     }
     if (err != 0) throw detail::errno_error(path, "cannot write", err);
+}
+
+}  // namespace
+
+void write_image_atomically(const cv::Mat& image, const std::string& path, const OutputOptions& output,
+                            const ImageMetadata& metadata) {
+    write_atomically(encode(image, path, output, metadata), path);
+}
+
+void detail::write_jpeg_planes_atomically(const std::vector<cv::Mat>& planes, const std::string& path,
+                                          const OutputOptions& output, const ImageMetadata& metadata) {
+    std::vector<uchar> bytes = encode_jpeg_planes(planes, jpeg_quality(output), output.progressive, path);
+    embed_metadata(bytes, "jpg", 3, metadata, path);
+    write_atomically(bytes, path);
 }
 
 }  // namespace pixpool

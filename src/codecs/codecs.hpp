@@ -18,6 +18,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pixpool::detail {
 
@@ -47,6 +48,8 @@ struct DecodedImage {
     int jpeg_quality = 0;   ///< a JPEG's estimated quality, 1..100 (estimate_jpeg_quality); 0: not a JPEG
     std::string icc;        ///< the ICC profile the codec found; empty: none (or the codec does not say)
     bool icc_known = false; ///< the codec looked for the ICC profile (so `icc` empty means there is none)
+    /// decode_jpeg_planes: Y, Cb, Cr as stored (`pixels` stays empty).
+    std::vector<cv::Mat> planes;
 };
 
 /// Which decoder the bytes are for, from their magic number.
@@ -54,6 +57,16 @@ enum class Codec { jpeg, webp, heif, gif, other };
 Codec sniff(std::string_view bytes);
 
 DecodedImage decode_jpeg(const DecodeRequest& request);
+/// A 4:2:0 YCbCr JPEG's planes as stored, into out.planes: Y at the image's
+/// size, Cb and Cr at half of it each way (rounding up), 8-bit. Returns
+/// false, with the header read into `out` but no pixels, for any other JPEG
+/// and, with `upright`, for one whose EXIF orientation would turn it.
+bool decode_jpeg_planes(const DecodeRequest& request, bool upright, DecodedImage& out);
+/// Y, Cb, Cr planes as decode_jpeg_planes gives them, encoded as a 4:2:0
+/// JPEG at `quality` (1..100) as OpenCV's encoder would (libjpeg's
+/// defaults, JFIF), progressive on request. Throws ImageError naming `path`.
+std::vector<uchar> encode_jpeg_planes(const std::vector<cv::Mat>& planes, int quality, bool progressive,
+                                      const std::string& path);
 DecodedImage decode_webp(const DecodeRequest& request);
 DecodedImage decode_heif(const DecodeRequest& request);
 DecodedImage decode_gif(const DecodeRequest& request);

@@ -172,7 +172,7 @@ TEST(OptionRecipe, ReadOptionsSetThroughTheirNegatedFlagsReachTheRecipe) {
     Scratch scratch;
     const BatchFlags base = parse("run", {}, scratch.path());
     for (const std::vector<std::string>& args : {std::vector<std::string>{"--no-auto-orient"},
-                                                 {"--no-shrink-on-load"}, {"--fail-on", "warning"}}) {
+                                                 {"--no-shrink-on-load"}, {"--no-ycbcr"}, {"--fail-on", "warning"}}) {
         const BatchFlags set = parse("run", args, scratch.path());
         EXPECT_NE(recipe_of(set.batch), recipe_of(base.batch)) << args[0];
     }

@@ -71,6 +71,9 @@ using CheckFunction = void (*)(const std::string& filter, const Values& values);
 /// The size `apply` gives an image of size `input`.
 using SizeFunction = cv::Size (*)(cv::Size input, const Values& values);
 
+/// `apply` on one plane of an image stored at 1/`step` of its size each way.
+using PlaneFunction = cv::Mat (*)(const cv::Mat& plane, int step, const Values& values);
+
 /// The one declaration of a filter.
 struct Filter {
     std::string name;
@@ -82,6 +85,12 @@ struct Filter {
     /// be, before any pixel is allocated, so a caller can hold the result to
     /// a pixel limit. nullptr: the output has the input's size or less.
     SizeFunction output_size = nullptr;
+    /// For a filter that treats every channel alike and commutes with any
+    /// affine colour transform (a blur: linear, with weights summing to 1):
+    /// the same filter on one 8-bit plane sampled every `step` pixels (a
+    /// JPEG's Cb and Cr are stored at step 2), so a JPEG can be filtered in
+    /// its own YCbCr planes. nullptr: the filter needs the BGR image.
+    PlaneFunction on_plane = nullptr;
 };
 
 /// Every filter, in the order `pixpool filters` lists them.
