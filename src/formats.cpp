@@ -15,17 +15,17 @@ const std::vector<Format>& formats() {
     // and what OpenCV 4.6's imdecode reads in Debian 12's build. Writable:
     // what --format offers (OpenCV could write a few more, which an input in
     // that format keeps without --format; a GIF input is written as PNG).
-    //                          name        extensions              read   write  16bit  alpha  metadata
+    //                          name        extensions              read   write  16bit  alpha  metadata  by encoder
     static const std::vector<Format> table = {
         {"JPEG", {"jpg", "jpeg", "jpe"}, true, true, false, false, true},
         {"PNG", {"png"}, true, true, true, true, true},
         {"WebP", {"webp"}, true, true, false, true, true},
         {"TIFF", {"tiff", "tif"}, true, true, true, true, true},
         {"BMP", {"bmp", "dib"}, true, true, false, false, false},
-        // Through libheif, which takes the pixels as they are and puts the ICC
-        // profile and EXIF in the container itself (not Exiv2: `metadata` is false).
-        {"AVIF", {"avif"}, true, true, true, true, false},
-        {"HEIC", {"heic", "heif"}, true, true, true, true, false},
+        // Through libheif, which puts the ICC profile, EXIF and XMP in the
+        // container itself: Exiv2 0.27 cannot write into a HEIF.
+        {"AVIF", {"avif"}, true, true, true, true, true, true},
+        {"HEIC", {"heic", "heif"}, true, true, true, true, true, true},
         {"GIF", {"gif"}, true, false, false, true, false},
         {"JPEG 2000", {"jp2"}, true, false, true, true, false},
         {"OpenEXR", {"exr"}, true, false, false, true, false},

@@ -1,11 +1,15 @@
 /// Metadata from an input to its output with Exiv2. Reading: the ICC profile,
 /// and on request the EXIF, XMP and IPTC, cleaned of what no longer describes the
-/// output (orientation, thumbnail, pixel size, TIFF layout). Writing: into
-/// the encoded bytes in memory (Exiv2 on a MemIo), so the output file is
-/// still written once and renamed into place.
+/// output (orientation, thumbnail, pixel size, TIFF layout); a HEIF's are
+/// found by libheif, then cleaned the same way. Writing: into the encoded
+/// bytes in memory (Exiv2 on a MemIo), so the output file is still written
+/// once and renamed into place; AVIF and HEIC outputs get theirs from the
+/// encoder (write.cpp) instead.
 
 #include "metadata.hpp"
 
+#include "codecs/codecs.hpp"
+#include "codecs/heif_metadata.hpp"
 #include "header_size.hpp"
 #include "image_header.hpp"
 #include "input_file.hpp"
@@ -54,8 +58,7 @@ const char* const kXmpSizeTags[] = {
     "Xmp.tiff.ImageWidth", "Xmp.tiff.ImageLength", "Xmp.exif.PixelXDimension", "Xmp.exif.PixelYDimension",
 };
 
-std::string exif_for_output(Exiv2::Image& image, bool upright) {
-    Exiv2::ExifData exif = image.exifData();
+std::string exif_for_output(Exiv2::ExifData exif, Exiv2::ByteOrder order, bool upright) {
     if (exif.empty()) return {};
     Exiv2::ExifThumb(exif).erase();
     for (const char* key : kLayoutTags) {
@@ -68,14 +71,11 @@ std::string exif_for_output(Exiv2::Image& image, bool upright) {
     }
     if (exif.empty()) return {};
     Exiv2::Blob blob;
-    const Exiv2::ByteOrder order =
-        image.byteOrder() == Exiv2::invalidByteOrder ? Exiv2::littleEndian : image.byteOrder();
-    Exiv2::ExifParser::encode(blob, order, exif);
+    Exiv2::ExifParser::encode(blob, order == Exiv2::invalidByteOrder ? Exiv2::littleEndian : order, exif);
     return std::string(blob.begin(), blob.end());
 }
 
-std::string xmp_for_output(Exiv2::Image& image, bool upright) {
-    Exiv2::XmpData xmp = image.xmpData();
+std::string xmp_for_output(Exiv2::XmpData xmp, bool upright) {
     if (xmp.empty()) return {};
     for (const char* key : kXmpSizeTags) {
         auto it = xmp.findKey(Exiv2::XmpKey(key));
@@ -168,42 +168,76 @@ void fix_webp_icc_chunk(std::vector<unsigned char>& webp) {
     }
 }
 
+/// What of an input Exiv2 has opened its output carries (read_metadata).
+ImageMetadata exiv2_input_metadata(Exiv2::Image& image, bool exif_and_xmp, bool upright) {
+    ImageMetadata metadata;
+    image.readMetadata();
+    if (const Exiv2::DataBuf* icc = image.iccProfile(); icc && icc->size_ > 0) {
+        metadata.icc.assign(reinterpret_cast<const char*>(icc->pData_), static_cast<std::size_t>(icc->size_));
+    }
+    if (exif_and_xmp) {
+        metadata.exif = exif_for_output(image.exifData(), image.byteOrder(), upright);
+        metadata.xmp = xmp_for_output(image.xmpData(), upright);
+        metadata.iptc = iptc_for_output(image);
+    }
+    return metadata;
+}
+
+/// The same for a HEIC/HEIF or AVIF input, whose metadata libheif finds
+/// (Exiv2 0.27 reads it as a QuickTime video: made-up Xmp.video tags, no
+/// profile). libheif turns the pixels upright whatever --no-auto-orient
+/// says, so the orientation is always reset. A HEIF holds no IPTC.
+ImageMetadata heif_input_metadata(std::string_view bytes, bool exif_and_xmp) {
+    const detail::HeifMetadata found = detail::read_heif_metadata(bytes);
+    ImageMetadata metadata;
+    metadata.icc = found.icc;
+    if (!exif_and_xmp) return metadata;
+    if (!found.exif.empty()) {
+        Exiv2::ExifData exif;
+        const Exiv2::ByteOrder order = Exiv2::ExifParser::decode(
+            exif, reinterpret_cast<const Exiv2::byte*>(found.exif.data()), static_cast<uint32_t>(found.exif.size()));
+        metadata.exif = exif_for_output(exif, order, /*upright=*/true);
+    }
+    if (!found.xmp.empty()) {
+        Exiv2::XmpData xmp;
+        if (Exiv2::XmpParser::decode(xmp, found.xmp) != 0)
+            throw Exiv2::Error(Exiv2::kerErrorMessage, "cannot decode the XMP");
+        metadata.xmp = xmp_for_output(xmp, /*upright=*/true);
+    }
+    return metadata;
+}
+
 }  // namespace
 
 namespace detail {
 
 ImageMetadata read_metadata(const InputBytes& input, bool exif_and_xmp, bool upright, std::string* warnings) {
     quiet_exiv2();
-    ImageMetadata metadata;
+    const std::string_view bytes(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size());
+    const bool heif = sniff(bytes) == Codec::heif;
     Exiv2::Image::AutoPtr image;
-    // A PNG's text chunks beyond the first few are not read (a zTXt bomb),
-    // nor those that hold no metadata (a long comment Exiv2 would refuse).
-    const std::string capped = detail::png_with_text_capped(
-        std::string_view(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size()),
-        detail::kTextChunksRead, /*metadata_only=*/true);
-    try {
-        image = capped.empty() ? Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()))
-                               : Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(capped.data()),
-                                                           static_cast<long>(capped.size()));
-    } catch (const std::exception&) {
-        return metadata;  // not a format Exiv2 knows: the decoder says what is wrong, if anything
+    if (!heif) {
+        // A PNG's text chunks beyond the first few are not read (a zTXt bomb),
+        // nor those that hold no metadata (a long comment Exiv2 would refuse).
+        const std::string capped = detail::png_with_text_capped(bytes, detail::kTextChunksRead, /*metadata_only=*/true);
+        try {
+            image = capped.empty()
+                        ? Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()))
+                        : Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(capped.data()),
+                                                    static_cast<long>(capped.size()));
+        } catch (const std::exception&) {
+            return {};  // not a format Exiv2 knows: the decoder says what is wrong, if anything
+        }
     }
     try {
-        image->readMetadata();
-        if (const Exiv2::DataBuf* icc = image->iccProfile(); icc && icc->size_ > 0) {
-            metadata.icc.assign(reinterpret_cast<const char*>(icc->pData_), static_cast<std::size_t>(icc->size_));
-        }
-        if (exif_and_xmp) {
-            metadata.exif = exif_for_output(*image, upright);
-            metadata.xmp = xmp_for_output(*image, upright);
-            metadata.iptc = iptc_for_output(*image);
-        }
+        return heif ? heif_input_metadata(bytes, exif_and_xmp) : exiv2_input_metadata(*image, exif_and_xmp, upright);
     } catch (const std::exception& e) {
         if (exif_and_xmp) throw ImageError(input.path + ": cannot read metadata: " + e.what());
-        if (warnings) *warnings += std::string(warnings->empty() ? "" : "\n") + "metadata not read (colour profile not kept): " + e.what();
+        if (warnings)
+            *warnings += std::string(warnings->empty() ? "" : "\n") +
+                         "metadata not read (colour profile not kept): " + e.what();
         return {};
     }
-    return metadata;
 }
 
 }  // namespace detail
@@ -237,7 +271,8 @@ std::string icc_mismatch(const std::string& icc, int channels) {
 void embed_metadata(std::vector<unsigned char>& encoded, const std::string& ext, int channels,
                     const ImageMetadata& metadata, const std::string& path) {
     const bool with_icc = !metadata.icc.empty() && icc_mismatch(metadata.icc, channels).empty();
-    if (!format_holds_metadata(ext) ||
+    const Format* format = find_format(ext);
+    if (!format || !format->metadata || format->metadata_by_encoder ||
         (!with_icc && metadata.exif.empty() && metadata.xmp.empty() && metadata.iptc.empty()))
         return;
     quiet_exiv2();

@@ -54,16 +54,20 @@ int jpeg_quality(const OutputOptions& output) { return output.quality < 0 ? 95 :
 bool is_jpeg(const std::string& ext) { return find_format(ext) == find_format("jpg"); }
 bool is_heif(const std::string& ext) { return ext == "avif" || ext == "heic" || ext == "heif"; }
 
-/// AVIF and HEIC through libheif, which puts the ICC profile and EXIF into
-/// the container itself (Exiv2 0.27 cannot write them there). Lossy at
-/// `quality`, by default 60 (sharp's default is 50; 60 keeps photo detail).
+/// AVIF and HEIC through libheif, which puts the ICC profile, EXIF and XMP
+/// into the container itself (Exiv2 0.27 cannot write them there; a HEIF
+/// holds no IPTC). Lossy at `quality`, by default 60 (sharp's default is 50;
+/// 60 keeps photo detail).
 std::vector<uchar> encode_heif_file(const cv::Mat& image, const std::string& path, const std::string& ext,
                                     const OutputOptions& output, const ImageMetadata& metadata) {
     detail::HeifOutput heif;
     heif.format = ext == "avif" ? "avif" : "heic";
     heif.quality = output.quality < 0 ? 60 : output.quality;
-    if (detail::icc_mismatch(metadata.icc, image.channels() == 1 ? 1 : 3).empty()) heif.icc = metadata.icc;
+    // libheif is given RGB even for a gray picture (encode_heif), so an RGB
+    // profile fits it and a GRAY one does not.
+    if (detail::icc_mismatch(metadata.icc, 3).empty()) heif.icc = metadata.icc;
     heif.exif = metadata.exif;
+    heif.xmp = metadata.xmp;
     try {
         return detail::encode_heif(image, heif, path);
     } catch (const cv::Exception& e) {

@@ -6,6 +6,7 @@
 
 #include "codecs.hpp"
 #include "heif_handles.hpp"
+#include "heif_metadata.hpp"
 
 #include <opencv2/imgproc.hpp>
 
@@ -16,14 +17,6 @@ void check(const heif_error& error, const std::string& path) {
     if (error.code != heif_error_Ok)
         throw ImageError(path + ": cannot decode: " +
                          (error.message && *error.message ? error.message : "damaged HEIF"));
-}
-
-std::string icc_profile(const heif_image_handle* handle) {
-    const auto type = heif_image_handle_get_color_profile_type(handle);
-    if (type != heif_color_profile_type_prof && type != heif_color_profile_type_rICC) return {};
-    std::string icc(heif_image_handle_get_raw_color_profile_size(handle), '\0');
-    if (icc.empty() || heif_image_handle_get_raw_color_profile(handle, icc.data()).code != heif_error_Ok) return {};
-    return icc;
 }
 
 /// Interleaved RGB(A) planes from libheif to OpenCV's BGR(A); values above
@@ -59,7 +52,7 @@ DecodedImage decode_heif(const DecodeRequest& request) {
     out.stored = cv::Size(heif_image_handle_get_width(handle.get()), heif_image_handle_get_height(handle.get()));
     refuse_bombs(path, std::uint64_t(std::max(0, out.stored.width)), std::uint64_t(std::max(0, out.stored.height)),
                  request.max_pixels);
-    out.icc = icc_profile(handle.get());
+    out.icc = heif_icc_profile(handle.get());
     out.icc_known = true;
 
     const bool alpha = heif_image_handle_has_alpha_channel(handle.get());

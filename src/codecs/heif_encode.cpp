@@ -1,6 +1,6 @@
 /// AVIF (AV1, libaom) and HEIC (HEVC, x265) output in memory with libheif,
-/// where this libheif has the encoder. The ICC profile and EXIF go into the
-/// container.
+/// where this libheif has the encoder. The ICC profile, EXIF and XMP go into
+/// the container.
 
 #include "heif_encode.hpp"
 #include "heif_handles.hpp"
@@ -84,6 +84,9 @@ std::vector<unsigned char> encode_heif(const cv::Mat& image, const HeifOutput& o
     Heif<heif_image_handle> handle(raw_handle);
     if (!output.exif.empty())
         check(heif_context_add_exif_metadata(context.get(), raw_handle, output.exif.data(), int(output.exif.size())),
+              path, format);
+    if (!output.xmp.empty())
+        check(heif_context_add_XMP_metadata(context.get(), raw_handle, output.xmp.data(), int(output.xmp.size())),
               path, format);
     std::vector<unsigned char> bytes;
     heif_writer writer{1, append};

@@ -16,6 +16,7 @@ struct HeifOutput {
     int quality = 60;             ///< 0..100, lossy
     std::string icc;              ///< ICC profile to embed; empty: none
     std::string exif;             ///< EXIF (TIFF-structured) to embed; empty: none
+    std::string xmp;              ///< XMP packet to embed; empty: none
     int orientation = 1;          ///< 1..8: stored as irot/imir, for a picture kept as stored
 };
 

@@ -160,6 +160,10 @@ TEST(Formats, TheListingFitsEightyColumnsAndEveryRowIsInLine) {
     for (std::size_t i = 1; i < rows.size(); ++i) by_name[cells_of(rows[i])[0]] = cells_of(rows[i]);
     EXPECT_EQ(by_name["JPEG"], (std::vector<std::string>{"JPEG", "jpg,jpeg,jpe", "yes", "yes", "no", "no",
                                                          "ICC EXIF XMP"}));
+    // libheif writes the ICC profile, EXIF and XMP into AVIF and HEIC outputs (heif_metadata_test.cpp).
+    EXPECT_EQ(by_name["AVIF"].back(), "ICC EXIF XMP");
+    EXPECT_EQ(by_name["HEIC"].back(), "ICC EXIF XMP");
+    EXPECT_EQ(by_name["BMP"].back(), "none");
     EXPECT_EQ(by_name["Netpbm"].size(), 7u) << rows.back();
     EXPECT_EQ(by_name["GIF"][3], "no");
     EXPECT_NE(listing.out.find("a GIF becomes a PNG"), std::string::npos) << listing.out;

@@ -11,6 +11,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <array>
+#include <cstdlib>
 #include <vector>
 
 using namespace cli_test;
@@ -148,6 +149,33 @@ TEST(InPlace, KeepMetadataIntoAnOutputFolderCarriesIptcToo) {
     expect_all_tags(dir / "out/photo.jpg");
     EXPECT_FALSE(qualities_writing(luminance_table(dir / "out/photo.jpg"), 95, 95).empty())
         << "into -o, a JPEG is written at the default quality 95, not the input's";
+}
+
+/// A HEIC or AVIF in place keeps its EXIF and XMP too (before, none of its
+/// metadata was read for a HEIF output). The input is made, and the output
+/// read back, by libheif's own tools: heif-enc takes the JPEG's EXIF and
+/// XMP along, heif-convert puts the HEIF's into a JPEG for Exiv2 to read.
+TEST(InPlace, HeicAndAvifKeepTheirExifAndXmp) {
+    Scratch dir;
+    write_tagged_photo(dir / "tagged.jpg", 90);
+    for (const std::string ext : {"heic", "avif"}) {
+        const fs::path photo = dir / ("photo." + ext);
+        const std::string make = "heif-enc -q 80 '" + (dir / "tagged.jpg").string() + "' -o '" + photo.string() + "'";
+        ASSERT_EQ(std::system((make + " >/dev/null 2>&1").c_str()), 0) << make;
+
+        const Outcome r = run_pixpool({"run", photo.string(), "--in-place", "-f", "invert", "-q"});
+        ASSERT_EQ(r.status, 0) << r.err;
+
+        const fs::path back = dir / (ext + "-back.jpg");
+        const std::string convert = "heif-convert '" + photo.string() + "' '" + back.string() + "'";
+        ASSERT_EQ(std::system((convert + " >/dev/null 2>&1").c_str()), 0) << convert;
+        const Tags tags = read_tags(back);
+        EXPECT_EQ(tags.model, "Test Camera X100") << ext;
+        EXPECT_EQ(tags.date, "2021:06:01 12:34:56") << ext;
+        EXPECT_EQ(tags.copyright, "(c) Jane Doe") << ext;
+        EXPECT_NE(tags.creator.find("Jane Doe"), std::string::npos) << ext << ": " << tags.creator;
+        EXPECT_NE(tags.owner.find("Jane Doe Studio"), std::string::npos) << ext << ": " << tags.owner;
+    }
 }
 
 }  // namespace

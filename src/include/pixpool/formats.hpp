@@ -16,7 +16,10 @@ struct Format {
     bool writable = false;                ///< can be an output (`--format`)
     bool sixteen_bit = false;             ///< keeps 16 bits per channel (else 16-bit is scaled to 8)
     bool alpha = false;                   ///< keeps an alpha channel (else it is dropped)
-    bool metadata = false;                ///< holds an ICC profile, EXIF and XMP
+    bool metadata = false;                ///< holds an ICC profile, EXIF and XMP (an output gets its input's)
+    /// The encoder puts the metadata into the file itself (libheif, for
+    /// AVIF and HEIC), instead of Exiv2 into the encoded bytes after it.
+    bool metadata_by_encoder = false;
 };
 
 /// Every format, writable ones first.
