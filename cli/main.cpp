@@ -10,6 +10,7 @@
 #include "help.hpp"
 #include "option_table.hpp"
 #include "video_command.hpp"
+#include "video_program.hpp"
 
 #include <pixpool/batch.hpp>
 #include <pixpool/did_you_mean.hpp>
@@ -121,12 +122,14 @@ int run_command_line(const CommandInfo& command, std::vector<std::string> args, 
     if (command.name == "formats") return formats_command();
     if (command.name == "status") return status_command(listing.output_folder);
     if (command.name == "merge-reports") return merge_reports_command(listing.reports);
+#ifdef PIXPOOL_VIDEO
     if (command.name == "video") return video_command(flags);
+#endif
     if (command.name == "bench") return bench_command(flags);
     return run_command(flags);
 }
 
-int dispatch(std::vector<std::string> args) {
+int dispatch(std::vector<std::string> args, char** argv) {
     if (args.empty()) {
         std::cerr << short_usage();
         return kUsage;
@@ -154,6 +157,11 @@ int dispatch(std::vector<std::string> args) {
         return usage_error("pixpool", "unknown command '" + first + "'" + did_you_mean(first, command_names()) +
                                           "\n" + short_usage());
     }
+#ifndef PIXPOOL_VIDEO
+    if (command->name == "video") return run_video_program(argv);
+#else
+    (void)argv;
+#endif
     if (!config.empty()) check_config_keys(config);
     return run_command_line(*command, std::vector<std::string>(args.begin() + 1, args.end()), config);
 }
@@ -166,7 +174,7 @@ int main(int argc, char** argv) {
     // reports and exits non-zero for, not a silent death by SIGPIPE.
     ::signal(SIGPIPE, SIG_IGN);
     try {
-        return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+        return dispatch(std::vector<std::string>(argv + 1, argv + argc), argv);
     } catch (const pixpool::filters::FilterError& e) {
         return usage_error("pixpool", e.what());
     } catch (const UsageError& e) {

@@ -45,6 +45,7 @@ foreach(module pool filters src frames)
 endforeach()
 if(TARGET pixpool)
   install(TARGETS pixpool RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS pixpool-video RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/pixpool)
 endif()
 
 set(pixpool_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/pixpool)

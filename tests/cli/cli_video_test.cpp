@@ -14,7 +14,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -227,6 +229,34 @@ TEST(CliVideo, UnknownOutputExtensionIsAUsageError) {
     const Outcome run = run_pixpool({"video", (dir / "in.avi").string(), "-o", (dir / "out.xyz").string(), "-f", "invert"});
     EXPECT_EQ(run.status, 2);
     EXPECT_NE(run.err.find("unknown video extension 'xyz'"), std::string::npos) << run.err;
+}
+
+/// `pixpool video` runs pixpool-video; pixpool itself never loads videoio,
+/// whose hundred-odd libraries would cost every image run their loading.
+TEST(CliVideo, PixpoolHandsVideoToPixpoolVideoAndLoadsNoVideoLibrary) {
+    Scratch dir;
+    const std::string libraries = (dir / "ldd.txt").string();
+    ASSERT_EQ(std::system(("ldd " + kBinary + " > " + libraries).c_str()), 0);
+    std::ifstream in(libraries);
+    const std::string listed((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(listed.find("libopencv_core"), std::string::npos) << listed;
+    EXPECT_EQ(listed.find("libopencv_videoio"), std::string::npos) << listed;
+    EXPECT_EQ(listed.find("libavcodec"), std::string::npos) << listed;
+
+    // A pixpool without its pixpool-video says so, and which paths it tried.
+    fs::create_directories(dir / "alone");
+    fs::copy_file(kBinary, dir / "alone/pixpool");
+    make_stamped_video(dir / "in.avi", 2, {64, 48});
+    const std::string command = (dir / "alone/pixpool").string() + " video " + (dir / "in.avi").string() + " -o " +
+                                (dir / "out.avi").string() + " -f invert 2> " + (dir / "err.txt").string();
+    const int status = std::system(command.c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    std::ifstream err(dir / "err.txt");
+    const std::string said((std::istreambuf_iterator<char>(err)), {});
+    EXPECT_NE(said.find("pixpool video: error: cannot run pixpool-video (" + (dir / "alone/pixpool-video").string()),
+              std::string::npos)
+        << said;
+    EXPECT_FALSE(fs::exists(dir / "out.avi"));
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ prefix=$work/prefix
 
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
 for f in lib/cmake/pixpool/pixpoolConfig.cmake lib/cmake/pixpool/pixpoolConfigVersion.cmake \
-         lib/pkgconfig/pixpool.pc include/pixpool/pool.hpp include/pixpool/batch.hpp include/pixpool/frames.hpp bin/pixpool; do
+         lib/pkgconfig/pixpool.pc include/pixpool/pool.hpp include/pixpool/batch.hpp include/pixpool/frames.hpp bin/pixpool \
+         libexec/pixpool/pixpool-video; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done
 # What is private stays private.
@@ -31,6 +32,10 @@ ffmpeg -loglevel error -f lavfi -i testsrc=size=320x240:rate=25 -t 2 -c:v mjpeg 
 "$work/build/stream_video" "$work/in.avi" "$work/out.avi"
 frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$work/out.avi")
 [ "$frames" = 50 ] || { echo "stream_video wrote $frames frames, not 50" >&2; exit 1; }
+# The installed pixpool runs `video` through its libexec/pixpool/pixpool-video.
+"$prefix/bin/pixpool" video "$work/in.avi" -o "$work/cli.avi" -f invert -q
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$work/cli.avi")
+[ "$frames" = 50 ] || { echo "the installed pixpool video wrote $frames frames, not 50" >&2; exit 1; }
 while IFS= read -r line; do
   [ -z "$line" ] || grep -Fxq -- "$line" "$source_dir/README.md" ||
     { echo "README.md no longer carries this line of stream_video.cpp: $line" >&2; exit 1; }
