@@ -58,6 +58,45 @@ std::uint64_t Master::submit(std::string payload) {
     return enqueue(std::make_shared<const std::string>(std::move(payload)), nullptr, 0);
 }
 
+/// The interrupt signals blocked for as long as a call loops on poll_once,
+/// and let through only inside its ppoll: one that comes after the counter
+/// was checked still wakes the wait at once. Held once per call rather than
+/// set and reset around every wait (two system calls per wait, about two
+/// per file in a batch of small files). A map_unordered callback runs with
+/// them blocked; they are delivered at the next wait. Nested calls (a
+/// future's get() inside a callback) keep the outer hold.
+class Master::InterruptsHeld {
+public:
+    explicit InterruptsHeld(Master& master) : master_(master) {
+        if (!master.options_.interrupts || master.waiting_mask_) return;
+        ::pthread_sigmask(SIG_BLOCK, &watched(), &saved_);
+        master.waiting_mask_ = &saved_;
+        held_ = true;
+    }
+    ~InterruptsHeld() {
+        if (!held_) return;
+        master_.waiting_mask_ = nullptr;
+        ::pthread_sigmask(SIG_SETMASK, &saved_, nullptr);
+    }
+    InterruptsHeld(const InterruptsHeld&) = delete;
+    InterruptsHeld& operator=(const InterruptsHeld&) = delete;
+
+    static const sigset_t& watched() {
+        static const sigset_t set = [] {
+            sigset_t s;
+            sigemptyset(&s);
+            for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&s, sig);
+            return s;
+        }();
+        return set;
+    }
+
+private:
+    Master& master_;
+    sigset_t saved_{};
+    bool held_ = false;
+};
+
 std::uint64_t Master::enqueue(std::shared_ptr<const std::string> payload, std::shared_ptr<Call> call,
                               std::size_t index) {
     if (closed_) throw PoolError("pool: submit after close()");
@@ -80,6 +119,7 @@ void Master::map_unordered(const std::vector<std::string>& payloads,
         for (std::size_t i = 0; i < payloads.size(); ++i) {
             enqueue(std::make_shared<const std::string>(payloads[i]), call, i);
         }
+        InterruptsHeld held(*this);
         while (true) {
             while (!call->arrived.empty()) {
                 auto [index, result] = std::move(call->arrived.front());
@@ -144,6 +184,7 @@ void Master::cancel_queue(const std::string& why) {
 }
 
 Result Master::wait_for(std::uint64_t id) {
+    InterruptsHeld held(*this);
     while (true) {
         auto it = finished_.find(id);
         if (it != finished_.end()) {
@@ -342,16 +383,10 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
     if (options_.interrupts) {
         // The interrupt signals get through only inside ppoll, so one that
         // comes after the counter was checked still wakes this wait at once.
-        sigset_t watched, saved;
-        sigemptyset(&watched);
-        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&watched, sig);
-        ::pthread_sigmask(SIG_BLOCK, &watched, &saved);
+        InterruptsHeld held(*this);  // already held when a call loops on this
         if (*options_.interrupts != interrupts_seen_) timeout = 0;  // one came since the check
         timespec ts{timeout / 1000, (timeout % 1000) * 1000000L};
-        n = ::ppoll(fds.data(), fds.size(), &ts, &saved);
-        int err = errno;
-        ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
-        errno = err;
+        n = ::ppoll(fds.data(), fds.size(), &ts, waiting_mask_);
     } else {
         n = ::poll(fds.data(), fds.size(), timeout);
     }
@@ -383,6 +418,7 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
 }
 
 void Master::join() {
+    InterruptsHeld held(*this);
     while (poll_once(std::chrono::milliseconds(1000))) {
     }
     if (!stopped_) stop_all(false, "cancelled: pool joined");

@@ -11,6 +11,7 @@
 #include "worker_stderr.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -109,6 +110,10 @@ private:
     std::string stop_reason_;  ///< what the tasks left at the end are told
     int start_deaths_ = 0;
     std::sig_atomic_t interrupts_seen_ = 0;  ///< the counter when last checked
+    /// While a call loops on poll_once (InterruptsHeld): the signal mask to
+    /// wait under in ppoll, the interrupt signals being blocked meanwhile.
+    const sigset_t* waiting_mask_ = nullptr;
+    class InterruptsHeld;
 
     std::uint64_t enqueue(std::shared_ptr<const std::string> payload, std::shared_ptr<Call> call, std::size_t index);
     void finish(std::uint64_t id, Result result);

@@ -107,8 +107,10 @@ struct PoolOptions {
     /// Optional: a counter that a SIGINT/SIGTERM/SIGHUP/SIGQUIT handler
     /// increments. At 1 the pool stops dispatching (queued tasks become
     /// Cancelled) and lets running tasks finish; at 2 or more it kills the
-    /// workers at once. Those signals wake the poll loop at once: they are
-    /// blocked while it checks the counter and let through only inside ppoll.
+    /// workers at once. Those signals wake the poll loop at once: while a
+    /// call of the pool runs they are blocked, and let through only inside
+    /// its wait (ppoll). A map_unordered callback runs with them blocked;
+    /// they are delivered when it returns to the wait.
     const volatile std::sig_atomic_t* interrupts = nullptr;
     /// Descriptors of the host that stay open in workers, at the same
     /// numbers. Every other descriptor but 0, 1 and 2 is closed in a worker.
