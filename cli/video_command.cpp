@@ -168,12 +168,20 @@ int video_command(const BatchFlags& flags) {
     const auto started = Clock::now();
     cv::Mat frame;
     std::uint64_t index = 0;
-    while (*options.interrupts == 0 && capture.read(frame)) {
-        if (pool.in_flight() >= pool.capacity()) run.take(*pool.next());
-        pool.submit(frame, index++, capture.get(cv::CAP_PROP_POS_MSEC));
-        while (auto done = pool.try_next()) run.take(*done);
+    bool pool_gave_up = false;
+    try {
+        while (*options.interrupts == 0 && capture.read(frame)) {
+            if (pool.in_flight() >= pool.capacity()) run.take(*pool.next());
+            pool.submit(frame, index++, capture.get(cv::CAP_PROP_POS_MSEC));
+            while (auto done = pool.try_next()) run.take(*done);
+        }
+        while (auto done = pool.next()) run.take(*done);
+    } catch (const PoolError& e) {
+        // The pool cannot go on (its fork server died and cannot be started
+        // again here): the frames written stay, as after an interrupt.
+        pool_gave_up = true;
+        progress.print(std::string("pixpool: error: ") + e.what() + "; the file ends at the last frame written");
     }
-    while (auto done = pool.next()) run.take(*done);
     progress.finish(run.processed(), run.failed, *options.interrupts > 0);
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
@@ -184,7 +192,7 @@ int video_command(const BatchFlags& flags) {
     const bool interrupted = *options.interrupts > 0;
     // The container's count may be an estimate; far fewer frames means the
     // stream stopped decoding (corrupt or truncated).
-    const bool cut_short = !interrupted && expected_frames > 0 &&
+    const bool cut_short = !interrupted && !pool_gave_up && expected_frames > 0 &&
                            index + std::max(2.0, expected_frames / 50) < expected_frames;
     if (cut_short) {
         std::cerr << "pixpool: error: " << video.input << ": only " << index << " of " << expected_frames
@@ -203,7 +211,7 @@ int video_command(const BatchFlags& flags) {
                      interrupted ? "; interrupted: the file ends at the last frame written" : "");
     }
     if (interrupted) return kInterrupted;
-    return run.failed > 0 || cut_short ? kSomeFailed : kOk;
+    return run.failed > 0 || cut_short || pool_gave_up ? kSomeFailed : kOk;
 }
 
 }  // namespace pixpool::cli

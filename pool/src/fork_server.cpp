@@ -18,7 +18,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <chrono>
+#include <deque>
 #include <map>
+#include <set>
 
 namespace pixpool::detail {
 
@@ -151,39 +154,24 @@ std::string receive_config_packets(int control) {
 
 namespace {
 
+/// A server that dies (killed, crashed, its terminal gone) is reaped, the
+/// workers it forked are reported lost (they die with it by
+/// PR_SET_PDEATHSIG, and their statuses died with it), and the next worker
+/// asked for starts a new server: the queue goes on. A server that keeps
+/// dying is not started a fourth time within a minute.
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kMaxRestarts = 3;
+constexpr std::chrono::seconds kRestartWindow{60};
+
 class ForkServerLauncher : public Launcher {
 public:
     /// The server gets `worker_stderr` as its stderr, and every worker it forks inherits it.
-    ForkServerLauncher(const PoolOptions& options, int worker_stderr) {
-        int fds[2];
-        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
-            throw PoolError(std::string("pool: cannot create the fork server's socket: ") + std::strerror(errno));
-        }
-        int threads = count_threads();
-        bool forked = threads <= 1;
-        if (!forked && options.spawn_worker.empty()) {
-            ::close(fds[0]);
-            ::close(fds[1]);
-            throw PoolError("pool: a ForkServer pool created in a process that runs " + std::to_string(threads) +
-                            " threads spawns its server, so its handler must be registered by name: set "
-                            "PoolOptions::spawn_worker (see register_spawned_worker), or create the pool "
-                            "before the host starts threads");
-        }
-        try {
-            server_ = forked ? fork_server(fds[1], options, worker_stderr)
-                             : spawn_self(SpawnRole::ForkServer, 0, fds[1], options, worker_stderr);
-        } catch (...) {
-            ::close(fds[0]);
-            ::close(fds[1]);
-            throw;
-        }
-        ::close(fds[1]);
-        control_ = fds[0];
-        if (!forked) send_config_packets(control_, options.spawn_config);
-        ::fcntl(control_, F_SETFL, ::fcntl(control_, F_GETFL) | O_NONBLOCK);
+    ForkServerLauncher(const PoolOptions& options, int worker_stderr) : options_(options), stderr_(worker_stderr) {
+        start_server();
     }
 
     ~ForkServerLauncher() override {
+        if (control_ < 0) return;  // it died and was reaped
         ::close(control_);  // the server leaves, and PR_SET_PDEATHSIG takes any worker left
         if (try_wait(server_)) return;
         for (int waited = 0; waited < 2000; waited += 5) {
@@ -195,36 +183,12 @@ public:
     }
 
     StartedWorker start(int slot) override {
-        int fds[2];
-        worker_socketpair(fds);
-        bool sent = send_control(control_, Control{Control::Fork, slot, 0, 0}, fds[1]);
-        ::close(fds[1]);
-        if (!sent) {
-            ::close(fds[0]);
-            throw PoolError("pool: the fork server is gone: " + server_end());
+        // Each turn either returns or finds the server dead; start_server
+        // throws once it has died too often, so this ends.
+        while (true) {
+            if (control_ < 0) start_server();
+            if (auto started = ask_for_worker(slot)) return *started;
         }
-        // The server answers at once (one fork); exit reports may come first.
-        for (int waited = 0; waited < 10000;) {
-            Control reply{};
-            int got = receive_control(control_, reply, nullptr, 0);
-            if (got < 0) break;
-            if (got == 0) {
-                pollfd p{control_, POLLIN, 0};
-                ::poll(&p, 1, 100);
-                waited += 100;
-                continue;
-            }
-            if (reply.type == Control::Exited) {
-                exits_[reply.pid] = reply.status;
-            } else if (reply.type == Control::Forked) {
-                return {reply.pid, fds[0], nullptr};
-            } else if (reply.type == Control::ForkFailed) {
-                ::close(fds[0]);
-                throw PoolError(std::string("pool: the fork server cannot fork a worker: ") + std::strerror(reply.status));
-            }
-        }
-        ::close(fds[0]);
-        throw PoolError("pool: the fork server does not answer: " + server_end());
     }
 
     std::optional<int> ended(pid_t pid) override {
@@ -236,19 +200,132 @@ public:
         return status;
     }
 
+    std::string lost(pid_t pid) const override {
+        auto it = lost_.find(pid);
+        return it == lost_.end() ? std::string() : it->second;
+    }
+
+    void forget(pid_t pid) override { lost_.erase(pid); }
+
     int events_fd() const override { return control_; }
 
     void on_events() override {
+        if (control_ < 0) return;
         Control report{};
-        while (receive_control(control_, report, nullptr, MSG_DONTWAIT) == 1) {
-            if (report.type == Control::Exited) exits_[report.pid] = report.status;
+        int got;
+        while ((got = receive_control(control_, report, nullptr, MSG_DONTWAIT)) == 1) {
+            if (report.type == Control::Exited) note_exit(report);
         }
+        if (got < 0) server_died();
     }
 
 private:
-    int control_ = -1;
+    const PoolOptions& options_;
+    int stderr_;
+    int control_ = -1;  ///< -1 while no server runs
     pid_t server_ = -1;
-    std::map<pid_t, int> exits_;
+    std::map<pid_t, int> exits_;          ///< reported, not yet asked for
+    std::set<pid_t> forked_;              ///< the running server's workers that have not ended
+    std::map<pid_t, std::string> lost_;   ///< workers of a dead server: why their statuses will not come
+    std::deque<Clock::time_point> deaths_;  ///< of servers, within kRestartWindow
+    std::string last_death_;              ///< how the last server ended; empty while the first runs
+
+    void note_exit(const Control& report) {
+        exits_[report.pid] = report.status;
+        forked_.erase(report.pid);
+    }
+
+    /// One fork request. nullopt: the server died meanwhile (and is reaped).
+    std::optional<StartedWorker> ask_for_worker(int slot) {
+        int fds[2];
+        worker_socketpair(fds);
+        bool gone = !send_control(control_, Control{Control::Fork, slot, 0, 0}, fds[1]);
+        ::close(fds[1]);
+        // The server answers at once (one fork); exit reports may come first.
+        for (int waited = 0; !gone && waited < 10000;) {
+            Control reply{};
+            int got = receive_control(control_, reply, nullptr, 0);
+            if (got < 0) {
+                gone = true;
+            } else if (got == 0) {
+                pollfd p{control_, POLLIN, 0};
+                ::poll(&p, 1, 100);
+                waited += 100;
+            } else if (reply.type == Control::Exited) {
+                note_exit(reply);
+            } else if (reply.type == Control::Forked) {
+                forked_.insert(reply.pid);
+                return StartedWorker{reply.pid, fds[0], nullptr};
+            } else if (reply.type == Control::ForkFailed) {
+                ::close(fds[0]);
+                throw PoolError(std::string("pool: the fork server cannot fork a worker: ") + std::strerror(reply.status));
+            }
+        }
+        ::close(fds[0]);
+        if (!gone) throw PoolError("pool: the fork server does not answer: it is still running");
+        server_died();
+        return std::nullopt;
+    }
+
+    /// The control socket reached its end (or broke): the server is dead or
+    /// of no use. Killing it first makes the wait short whatever state it is in.
+    void server_died() {
+        ::close(control_);
+        control_ = -1;
+        ::kill(server_, SIGKILL);  // a no-op on the dead; a server we no longer understand goes too
+        int status = 0;
+        while (::waitpid(server_, &status, 0) < 0 && errno == EINTR) {
+        }
+        last_death_ = describe_exit(status);
+        const std::string why = "the fork server (pid " + std::to_string(server_) + ") died (" + last_death_ + ")";
+        for (pid_t pid : forked_) lost_[pid] = why;
+        forked_.clear();
+        server_ = -1;
+        deaths_.push_back(Clock::now());
+    }
+
+    void start_server() {
+        while (!deaths_.empty() && Clock::now() - deaths_.front() > kRestartWindow) deaths_.pop_front();
+        const std::string again =
+            last_death_.empty() ? "pool: " : "pool: the fork server died (" + last_death_ + ") and cannot be started again: ";
+        if (deaths_.size() > kMaxRestarts) {
+            throw PoolError("pool: the fork server died " + std::to_string(deaths_.size()) + " times within " +
+                            std::to_string(kRestartWindow.count()) + " s (the last time " + last_death_ +
+                            "); not starting it again");
+        }
+        int fds[2];
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
+            throw PoolError(again + "cannot create the fork server's socket: " + std::strerror(errno));
+        }
+        int threads = count_threads();
+        bool forked = threads <= 1;
+        if (!forked && options_.spawn_worker.empty()) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            if (!last_death_.empty()) {
+                throw PoolError(again + "this process now runs " + std::to_string(threads) +
+                                " threads, so it may not fork one, and the pool's handler is not registered by "
+                                "name (PoolOptions::spawn_worker) for one to be spawned");
+            }
+            throw PoolError("pool: a ForkServer pool created in a process that runs " + std::to_string(threads) +
+                            " threads spawns its server, so its handler must be registered by name: set "
+                            "PoolOptions::spawn_worker (see register_spawned_worker), or create the pool "
+                            "before the host starts threads");
+        }
+        try {
+            server_ = forked ? fork_server(fds[1], options_, stderr_)
+                             : spawn_self(SpawnRole::ForkServer, 0, fds[1], options_, stderr_);
+        } catch (const PoolError& e) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            if (last_death_.empty()) throw;
+            throw PoolError(again + e.what());
+        }
+        ::close(fds[1]);
+        control_ = fds[0];
+        if (!forked) send_config_packets(control_, options_.spawn_config);
+        ::fcntl(control_, F_SETFL, ::fcntl(control_, F_GETFL) | O_NONBLOCK);
+    }
 
     static pid_t fork_server(int control, const PoolOptions& options, int worker_stderr) {
         pid_t master = ::getpid();
@@ -266,11 +343,6 @@ private:
             });
         }
         return pid;
-    }
-
-    std::string server_end() {
-        auto status = try_wait(server_);
-        return status ? describe_exit(*status) : "it is still running";
     }
 };
 

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace pixpool::detail {
 
@@ -26,8 +27,15 @@ public:
     virtual StartedWorker start(int slot) = 0;
     /// The wait status once `pid` has ended and is reaped; nullopt while it runs.
     virtual std::optional<int> ended(pid_t pid) = 0;
+    /// Non-empty when `pid`'s wait status will never come because the process
+    /// that was to report it (a fork server) died, and took the worker with it
+    /// (PR_SET_PDEATHSIG): says why. The master then takes the end of the
+    /// worker's socket, or its pidfd, as the worker's end.
+    virtual std::string lost(pid_t) const { return {}; }
+    /// The master is done with `pid`: what the launcher kept of it can go.
+    virtual void forget(pid_t) {}
     /// A descriptor that becomes readable when the launcher has news (a fork
-    /// server's exit reports), and what to do then; -1 if none.
+    /// server's exit reports, or its end), and what to do then; -1 if none.
     virtual int events_fd() const { return -1; }
     virtual void on_events() {}
 };

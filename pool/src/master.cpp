@@ -240,6 +240,7 @@ void Master::start(Worker& w) {
 void Master::dispatch() {
     if (stopped_ || !broken_.empty()) return;
     auto takes = [&](const Worker& w) { return w.ready && w.fd >= 0 && !w.ending && has_quota(w); };
+    fill_empty_slots();
     for (Worker& w : workers_) {
         if (queue_.empty()) return;
         if (w.held.empty() && takes(w)) send(w);
@@ -399,6 +400,7 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
         if (is_pidfd) {
             ::close(w->pidfd);  // it fired: the process has ended; no need to poll it again
             w->pidfd = -1;
+            w->exited = true;
             if (!w->ending) {
                 w->ending = true;
                 w->kill_at = Clock::now() + std::chrono::seconds(2);

@@ -73,6 +73,7 @@ private:
         pid_t pid = -1;
         int fd = -1;     ///< -1 once its socket closed
         int pidfd = -1;  ///< readable when the process ends; -1 where unsupported
+        bool exited = false;  ///< its pidfd fired: the process is gone
         Inbox inbox;
         Outbox outbox;
         bool ready = false;  ///< said so after its initializer; only then is it given tasks
@@ -133,10 +134,13 @@ private:
     void on_message(Worker& w, Message& m);
     void close_socket(Worker& w);
     void begin_end(Worker& w, bool kill_now);
+    void kill_worker(const Worker& w);
     bool try_account(Worker& w);
-    void account(Worker& w, int status);
+    /// `lost`: why its true wait status will never come, if so (Launcher::lost).
+    void account(Worker& w, int status, const std::string& lost);
     void give_back_unstarted(Worker& w);
     void restart(Worker& w);
+    void fill_empty_slots();
     void give_up(std::string why);
     void stop_all(bool kill_now, const std::string& why_running);
     void reap_all();

@@ -10,6 +10,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,7 +31,7 @@ void Master::close_socket(Worker& w) {
 void Master::begin_end(Worker& w, bool kill_now) {
     if (w.pid <= 0) return;
     if (kill_now) {
-        ::kill(w.pid, SIGKILL);
+        kill_worker(w);
     } else {
         close_socket(w);
     }
@@ -40,12 +41,43 @@ void Master::begin_end(Worker& w, bool kill_now) {
     }
 }
 
+/// SIGKILL, through the pidfd while one is held: a fork server's worker is
+/// not our child, so by now its pid may have been reaped and reused.
+void Master::kill_worker(const Worker& w) {
+    if (w.exited) return;
+    if (!launcher_->lost(w.pid).empty()) return;  // killed with its fork server, and reaped by another
+#ifdef SYS_pidfd_send_signal
+    if (w.pidfd >= 0) {
+        ::syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, nullptr, 0);
+        return;
+    }
+#endif
+    ::kill(w.pid, SIGKILL);
+}
+
+namespace {
+
+bool readable(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return fd >= 0 && ::poll(&p, 1, 0) == 1;
+}
+
+}  // namespace
+
 bool Master::try_account(Worker& w) {
     if (w.pid <= 0) return true;
     std::optional<int> status = launcher_->ended(w.pid);
+    const std::string lost = status ? std::string() : launcher_->lost(w.pid);
+    if (!lost.empty()) {
+        // No status will come. The worker was killed with its server; it is
+        // gone, with all it wrote in its socket, once that socket reaches its
+        // end (or we closed ours) or its pidfd fires.
+        read(w);
+        if (w.fd < 0 || w.exited || readable(w.pidfd)) status = SIGKILL;  // the wait status PR_SET_PDEATHSIG gives
+    }
     if (!status) {
         if (w.ending && Clock::now() >= w.kill_at) {
-            ::kill(w.pid, SIGKILL);
+            kill_worker(w);
             w.kill_at = Clock::now() + std::chrono::seconds(2);
         }
         return false;
@@ -54,7 +86,8 @@ bool Master::try_account(Worker& w) {
     close_socket(w);
     if (w.pidfd >= 0) ::close(w.pidfd);
     w.pidfd = -1;
-    account(w, *status);
+    launcher_->forget(w.pid);
+    account(w, *status, lost);
     return true;
 }
 
@@ -65,7 +98,7 @@ void Master::give_back_unstarted(Worker& w) {
     w.held.clear();
 }
 
-void Master::account(Worker& w, int status) {
+void Master::account(Worker& w, int status, const std::string& lost) {
     std::string name = who(w);
     pid_t pid = w.pid;
     w.pid = -1;
@@ -103,11 +136,11 @@ void Master::account(Worker& w, int status) {
             queue_.push_front(id);  // tried again first, on a fresh worker
         } else {
             r.status = Status::Crashed;
-            r.value = name + " " + describe_exit(status);
+            r.value = name + (lost.empty() ? " " + describe_exit(status) : " lost: " + lost);
             finish(id, std::move(r));
         }
     }
-    if (!started_one) {
+    if (!started_one && lost.empty()) {  // a server that keeps dying is bounded by its launcher
         ++start_deaths_;
         if (start_deaths_ > options_.crash_budget) {
             std::string why = w.start_error.empty() ? describe_exit(status) : w.start_error;
@@ -121,10 +154,22 @@ void Master::account(Worker& w, int status) {
 
 void Master::restart(Worker& w) {
     if (stopped_ || !broken_.empty()) return;
+    // Interrupted, nothing new starts: the slot stays empty (dispatch fills it
+    // if work comes after all), and a fork server killed by the same hangup
+    // is not started again only to be stopped.
+    if (options_.interrupts && *options_.interrupts > 0) return;
     try {
         start(w);
     } catch (const PoolError& e) {
         give_up(e.what());
+    }
+}
+
+/// Slots an interrupt left empty, filled if work comes after all (the
+/// host took the interrupt back).
+void Master::fill_empty_slots() {
+    for (Worker& w : workers_) {
+        if (w.pid <= 0 && !queue_.empty()) restart(w);
     }
 }
 

@@ -133,4 +133,24 @@ TEST(CliSignals, AWorkerKilledMidBatchCostsNoFileThanksToTheRetry) {
     EXPECT_EQ(count_files(dir / "out", ".png"), 6u);
 }
 
+TEST(CliSignals, AKilledForkServerCostsNoFileThanksToTheRetry) {
+    Scratch dir;
+    make_inputs(dir / "in", 6);
+    std::vector<std::string> args = slow_run(dir);
+    args.insert(args.end(), {"--start-method", "forkserver"});
+    Process p(args);
+    wait_for([&] { return worker_pids_in_logs(dir / "logs").size() >= 2; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::set<pid_t> workers = worker_pids_in_logs(dir / "logs");
+    ASSERT_FALSE(workers.empty());
+    const pid_t server = parent_of(*workers.begin());
+    ASSERT_NE(server, p.pid()) << "the workers are the fork server's children";
+    ASSERT_EQ(parent_of(server), p.pid());
+    ASSERT_EQ(::kill(server, SIGKILL), 0);
+    int status = p.finish();
+    EXPECT_EQ(status, 0) << p.out << p.err;
+    EXPECT_NE(p.err.find("6 ok, 0 failed"), std::string::npos) << p.err;
+    EXPECT_EQ(count_files(dir / "out", ".png"), 6u);
+}
+
 }  // namespace

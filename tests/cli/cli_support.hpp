@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "../process_tree.hpp"
+
 extern char** environ;
 
 namespace cli_test {
@@ -22,6 +24,8 @@ namespace fs = std::filesystem;
 
 inline const std::string kBinary = PIXPOOL_BINARY;
 inline const fs::path kSamples = fs::path(PIXPOOL_SOURCE_DIR) / "sample_images";
+
+using process_tree::parent_of;
 
 /// A temporary folder, removed with everything in it.
 class Scratch {

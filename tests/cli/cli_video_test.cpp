@@ -150,6 +150,35 @@ TEST(CliVideo, AWorkerKilledMidVideoCostsOneFrameAndTheRunSaysSo) {
     for (std::size_t i = 1; i < stamps.size(); ++i) EXPECT_LT(stamps[i - 1], stamps[i]) << "order at " << i;
 }
 
+TEST(CliVideo, AKilledForkServerEndsTheRunWithItsErrorsAndAPlayableFile) {
+    Scratch dir;
+    constexpr int kFrames = 40;
+    make_stamped_video(dir / "in.avi", kFrames, {640, 480});
+    Process run = slow_video_run(dir);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto workers = workers_of(run.pid());
+    ASSERT_FALSE(workers.empty());
+    const pid_t server = parent_of(workers.front());
+    ASSERT_NE(server, run.pid()) << "pixpool video forks its workers from a fork server";
+    ::kill(server, SIGKILL);
+    const int status = run.finish();  // before the fix: never, whatever the signal
+
+    EXPECT_EQ(status, 1) << run.err;
+    EXPECT_NE(run.err.find("fork server"), std::string::npos) << run.err;
+    if (run.err.find("cannot be started again") != std::string::npos) {
+        // The decoder's threads run now, so no new server may be forked: the run stops there.
+        EXPECT_NE(run.err.find("the file ends at the last frame written"), std::string::npos) << run.err;
+    } else {
+        // A new server took over: only the frames that were running are left out.
+        EXPECT_LE(count_lines_containing(run.err, "error: frame "), 2) << run.err;
+        EXPECT_NE(run.err.find("died (killed by SIGKILL (Killed))"), std::string::npos) << run.err;
+    }
+    const std::vector<int> stamps = read_stamps(dir / "out.avi");
+    ASSERT_FALSE(stamps.empty());
+    for (std::size_t i = 1; i < stamps.size(); ++i) EXPECT_LT(stamps[i - 1], stamps[i]) << "order at " << i;
+    EXPECT_TRUE(names_in(dir.path()) == std::vector<std::string>({"in.avi", "out.avi"}));
+}
+
 TEST(CliVideo, InterruptedRunLeavesAPlayableFileUpToTheLastFrameWritten) {
     Scratch dir;
     constexpr int kFrames = 400;  // long enough that the interrupt lands mid-run on a quiet machine

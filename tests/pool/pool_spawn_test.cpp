@@ -12,6 +12,8 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "../sanitized_build.hpp"
+#include "pool_test_support.hpp"
 
 // Workers here die by a real SIGSEGV, not by ASan's report and exit status 1.
 PIXPOOL_ASAN_OPTIONS("handle_segv=0")
@@ -120,6 +123,28 @@ TEST(PoolThreadedHost, ForkServerAndSpawnRunTwentyPoolsEachWithACrashInAThreaded
             EXPECT_EQ(pool.worker_pids().size(), 2u) << "the crashed worker was replaced";
         }
     }
+}
+
+TEST(PoolThreadedHost, AKilledSpawnedForkServerIsSpawnedAgainAndTheQueueGoesOn) {
+    BusyThreadedHost host;
+    PoolOptions options = spawn_options("again ");
+    options.start_method = StartMethod::ForkServer;
+    Pool pool(options);
+    EXPECT_TRUE(pool.map({"warm"})[0].ok());
+    const pid_t server = pool_test::parent_of(pool.worker_pids().at(0));
+    ASSERT_NE(server, ::getpid());
+    ASSERT_EQ(::kill(server, SIGKILL), 0);
+    for (pid_t pid : pool.worker_pids()) {  // gone with it (PR_SET_PDEATHSIG) before any takes a task
+        while (pool_test::process_exists(pid)) ::usleep(1000);
+    }
+    auto results = pool.map(std::vector<std::string>(10, "x"));
+    for (const auto& r : results) {
+        ASSERT_TRUE(r.ok()) << r.value;
+        EXPECT_EQ(r.value, "again x");
+    }
+    const pid_t second = pool_test::parent_of(pool.worker_pids().at(0));
+    EXPECT_NE(second, server) << "a new server forks the new workers";
+    EXPECT_NE(second, ::getpid());
 }
 
 TEST(PoolSpawn, ThreadedHostRunsFiftyPoolsInARowWithoutHanging) {

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include "../process_tree.hpp"
+
 namespace pool_test {
 
 /// Drives the pool until `count` tasks are running (workers must first say
@@ -30,5 +32,7 @@ inline bool process_exists(pid_t pid) {
     std::fclose(f);
     return fields == 1 && state != 'Z';
 }
+
+using process_tree::parent_of;
 
 }  // namespace pool_test

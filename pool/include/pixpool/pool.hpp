@@ -86,6 +86,10 @@ enum class StartMethod {
     /// created in a host without threads (any handler callable works), and
     /// spawned like Spawn otherwise (then the handler is the registered
     /// one). Safe in any host, and a replacement costs a fork, not an exec.
+    /// A server that dies takes its workers with it (their running tasks
+    /// are Crashed, and retried) and is started again the same way, at most
+    /// three times a minute; one that cannot be (now in a threaded host with
+    /// no registered handler) makes the pool give up with PoolError.
     ForkServer,
 };
 
