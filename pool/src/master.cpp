@@ -2,6 +2,7 @@
 /// end is accounted for is in worker_end.cpp.
 
 #include "master.hpp"
+#include "interrupts_held.hpp"
 
 #include "worker_process.hpp"
 
@@ -57,45 +58,6 @@ Master::~Master() {
 std::uint64_t Master::submit(std::string payload) {
     return enqueue(std::make_shared<const std::string>(std::move(payload)), nullptr, 0);
 }
-
-/// The interrupt signals blocked for as long as a call loops on poll_once,
-/// and let through only inside its ppoll: one that comes after the counter
-/// was checked still wakes the wait at once. Held once per call rather than
-/// set and reset around every wait (two system calls per wait, about two
-/// per file in a batch of small files). A map_unordered callback runs with
-/// them blocked; they are delivered at the next wait. Nested calls (a
-/// future's get() inside a callback) keep the outer hold.
-class Master::InterruptsHeld {
-public:
-    explicit InterruptsHeld(Master& master) : master_(master) {
-        if (!master.options_.interrupts || master.waiting_mask_) return;
-        ::pthread_sigmask(SIG_BLOCK, &watched(), &saved_);
-        master.waiting_mask_ = &saved_;
-        held_ = true;
-    }
-    ~InterruptsHeld() {
-        if (!held_) return;
-        master_.waiting_mask_ = nullptr;
-        ::pthread_sigmask(SIG_SETMASK, &saved_, nullptr);
-    }
-    InterruptsHeld(const InterruptsHeld&) = delete;
-    InterruptsHeld& operator=(const InterruptsHeld&) = delete;
-
-    static const sigset_t& watched() {
-        static const sigset_t set = [] {
-            sigset_t s;
-            sigemptyset(&s);
-            for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&s, sig);
-            return s;
-        }();
-        return set;
-    }
-
-private:
-    Master& master_;
-    sigset_t saved_{};
-    bool held_ = false;
-};
 
 std::uint64_t Master::enqueue(std::shared_ptr<const std::string> payload, std::shared_ptr<Call> call,
                               std::size_t index) {
@@ -387,7 +349,7 @@ bool Master::poll_once(std::chrono::milliseconds limit) {
         InterruptsHeld held(*this);  // already held when a call loops on this
         if (*options_.interrupts != interrupts_seen_) timeout = 0;  // one came since the check
         timespec ts{timeout / 1000, (timeout % 1000) * 1000000L};
-        n = ::ppoll(fds.data(), fds.size(), &ts, waiting_mask_);
+        n = ::ppoll(fds.data(), fds.size(), &ts, &waiting_mask_);
     } else {
         n = ::poll(fds.data(), fds.size(), timeout);
     }

@@ -111,9 +111,11 @@ private:
     std::string stop_reason_;  ///< what the tasks left at the end are told
     int start_deaths_ = 0;
     std::sig_atomic_t interrupts_seen_ = 0;  ///< the counter when last checked
-    /// While a call loops on poll_once (InterruptsHeld): the signal mask to
-    /// wait under in ppoll, the interrupt signals being blocked meanwhile.
-    const sigset_t* waiting_mask_ = nullptr;
+    /// While a call loops on poll_once (InterruptsHeld, interrupts_held.cpp):
+    /// how many hold the interrupt signals blocked, and the mask from before,
+    /// which ppoll waits under.
+    int interrupt_holds_ = 0;
+    sigset_t waiting_mask_{};
     class InterruptsHeld;
 
     std::uint64_t enqueue(std::shared_ptr<const std::string> payload, std::shared_ptr<Call> call, std::size_t index);
