@@ -4,6 +4,8 @@
 /// scripts/test.sh, docs/fuzzing.md).
 
 #ifdef PIXPOOL_SANITIZE
+/// For what a test must do differently in a sanitized run, in plain code.
+inline constexpr bool kSanitizedBuild = true;
 /// A test that cannot hold under ASan is disabled there, with the reason in
 /// its name, so ctest lists it as "Not Run (Disabled)" saying why, e.g.
 /// DISABLED_AnAllocationPastTheMemoryLimitFailsThatTaskOnly_UnderAsan_RlimitDataStopsAsansOwnMmaps.
@@ -15,6 +17,7 @@
 #define PIXPOOL_ASAN_OPTIONS(options) \
     extern "C" __attribute__((visibility("default"), used)) const char* __asan_default_options() { return options; }
 #else
+inline constexpr bool kSanitizedBuild = false;
 #define PIXPOOL_UNLESS_ASAN(name, why) name
 #define PIXPOOL_ASAN_OPTIONS(options)
 #endif
