@@ -17,7 +17,12 @@ set(pixpool_ubsan -fsanitize=undefined -fno-sanitize-recover=all)
 # for its integer (a journal's "1e300") is undefined behaviour all the same.
 list(APPEND pixpool_ubsan -fsanitize=float-cast-overflow)
 
+# Sanitized tests run slower (a 256 MB result pays a page fault per page of
+# every fresh allocation, workers copy ASan's shadow page tables at fork):
+# CTest timeouts of the slow suites are multiplied by this.
+set(PIXPOOL_TIMEOUT_FACTOR 1)
 if(PIXPOOL_SANITIZE)
+  set(PIXPOOL_TIMEOUT_FACTOR 3)
   add_compile_options(-fsanitize=address ${pixpool_ubsan} -fno-omit-frame-pointer -g1)
   add_link_options(-fsanitize=address ${pixpool_ubsan})
   add_compile_definitions(PIXPOOL_SANITIZE=1)
