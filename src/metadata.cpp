@@ -215,11 +215,14 @@ ImageMetadata read_metadata(const InputBytes& input, bool exif_and_xmp, bool upr
     quiet_exiv2();
     const std::string_view bytes(reinterpret_cast<const char*>(input.bytes.data()), input.bytes.size());
     const bool heif = sniff(bytes) == Codec::heif;
+    // Exiv2 reads from these bytes without copying them: `capped` must
+    // outlive `image`.
+    std::string capped;
     Exiv2::Image::AutoPtr image;
     if (!heif) {
         // A PNG's text chunks beyond the first few are not read (a zTXt bomb),
         // nor those that hold no metadata (a long comment Exiv2 would refuse).
-        const std::string capped = detail::png_with_text_capped(bytes, detail::kTextChunksRead, /*metadata_only=*/true);
+        capped = detail::png_with_text_capped(bytes, detail::kTextChunksRead, /*metadata_only=*/true);
         try {
             image = capped.empty()
                         ? Exiv2::ImageFactory::open(input.bytes.data(), static_cast<long>(input.bytes.size()))
