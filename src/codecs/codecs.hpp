@@ -2,7 +2,8 @@
 /// Decoding an image that is already in memory, one small file per codec:
 /// JPEG through libjpeg-turbo, WebP through libwebp, HEIC/HEIF and AVIF
 /// through libheif, GIF through giflib, everything else through
-/// cv::imdecode. Private to pixpool_src.
+/// cv::imdecode; and encoding JPEG and WebP to memory with the same
+/// libraries (HEIF: heif_encode.hpp). Private to pixpool_src.
 ///
 /// Every codec takes the whole file's bytes and gives back the pixels as
 /// OpenCV's imread(IMREAD_UNCHANGED) would (BGR, BGRA or gray, 8 or 16 bit),
@@ -62,12 +63,20 @@ DecodedImage decode_jpeg(const DecodeRequest& request);
 /// false, with the header read into `out` but no pixels, for any other JPEG
 /// and, with `upright`, for one whose EXIF orientation would turn it.
 bool decode_jpeg_planes(const DecodeRequest& request, bool upright, DecodedImage& out);
+/// 8-bit BGR or gray (any step) encoded as cv::imencode(".jpg") would with
+/// IMWRITE_JPEG_QUALITY `quality` (1..100) and IMWRITE_JPEG_PROGRESSIVE:
+/// 4:2:0 (for BGR), JFIF. Throws ImageError naming `path` for any other type.
+std::vector<uchar> encode_jpeg(const cv::Mat& image, int quality, bool progressive, const std::string& path);
 /// Y, Cb, Cr planes as decode_jpeg_planes gives them, encoded as a 4:2:0
 /// JPEG at `quality` (1..100) as OpenCV's encoder would (libjpeg's
 /// defaults, JFIF), progressive on request. Throws ImageError naming `path`.
 std::vector<uchar> encode_jpeg_planes(const std::vector<cv::Mat>& planes, int quality, bool progressive,
                                       const std::string& path);
 DecodedImage decode_webp(const DecodeRequest& request);
+/// 8-bit gray, BGR or BGRA (any step) encoded as cv::imencode(".webp") would
+/// with IMWRITE_WEBP_QUALITY `quality` (1..100; over 100: lossless), or
+/// lossless; gray is stored as BGR. Throws ImageError naming `path`.
+std::vector<uchar> encode_webp(const cv::Mat& image, int quality, bool lossless, const std::string& path);
 DecodedImage decode_heif(const DecodeRequest& request);
 DecodedImage decode_gif(const DecodeRequest& request);
 DecodedImage decode_other(const DecodeRequest& request);   ///< cv::imdecode, its warnings captured
