@@ -1,5 +1,6 @@
-/// The format table. OpenCV's imgcodecs does the decoding and encoding;
-/// this says which of its formats pixpool offers and how each behaves.
+/// The format table. pixpool's own codecs (src/codecs/) and OpenCV's
+/// imgcodecs do the decoding and encoding; this says which formats pixpool
+/// offers and how each behaves.
 
 #include <pixpool/formats.hpp>
 

@@ -39,7 +39,8 @@ bool drops_alpha(const std::string& ext) {
 }
 
 /// Makes `image` storable as `ext`. Left to itself, cv::imencode would
-/// saturate 16-bit values to 255 (a white image), so 16-bit is scaled down
+/// saturate 16-bit values to 255 (a white image) and pixpool's JPEG and
+/// WebP encoders take 8-bit only, so 16-bit is scaled down
 /// by 1/257 (65535 -> 255). JPEG and BMP have no alpha channel: it is dropped
 /// (BGRA -> BGR), not blended, as the pixels under it are kept as they are.
 cv::Mat convert_for_format(const cv::Mat& image, const std::string& ext) {
@@ -83,36 +84,38 @@ int tiff_compression_code(const std::string& name, const std::string& path) {
     throw ImageError(path + ": cannot encode: unknown TIFF compression '" + name + "' (none, lzw or deflate)");
 }
 
-/// Encoder parameters from the options (see OutputOptions for each field).
-/// WebP is lossy at quality 90 unless asked otherwise: OpenCV's default with
-/// no quality is lossless (quality > 100 means lossless to it).
 constexpr int kWebpMaxSide = 16383;
 
-std::vector<int> encode_params(const std::string& ext, const OutputOptions& output, const std::string& path,
-                               cv::Size image_size) {
-    if (is_jpeg(ext)) {
-        std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, jpeg_quality(output)};
-        if (output.progressive) params.insert(params.end(), {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
-        return params;
-    }
+/// WebP is lossy at quality 90 unless asked otherwise (OpenCV's default
+/// with no quality was lossless).
+std::vector<uchar> encode_webp_file(const cv::Mat& image, const std::string& path, const OutputOptions& output) {
+    if (std::max(image.cols, image.rows) > kWebpMaxSide)  // libwebp's limit; it says only "bad dimension"
+        throw ImageError(path + ": cannot encode as webp: WebP holds at most " + std::to_string(kWebpMaxSide) +
+                         " pixels a side, the image is " + std::to_string(image.cols) + "x" +
+                         std::to_string(image.rows));
+    return detail::encode_webp(image, output.quality < 0 ? 90 : output.quality, output.webp_lossless, path);
+}
+
+/// cv::imencode's parameters from the options (see OutputOptions for each field).
+std::vector<int> imencode_params(const std::string& ext, const OutputOptions& output, const std::string& path) {
     if (ext == "png") {
         if (output.png_compression < 0 || output.png_compression > 9)
             throw ImageError(path + ": cannot encode: PNG compression must be 0..9, got " +
                              std::to_string(output.png_compression));
         return {cv::IMWRITE_PNG_COMPRESSION, output.png_compression};
     }
-    if (ext == "webp") {
-        if (std::max(image_size.width, image_size.height) > kWebpMaxSide)  // libwebp's limit; OpenCV says "size > 0"
-            throw ImageError(path + ": cannot encode as webp: WebP holds at most " + std::to_string(kWebpMaxSide) +
-                             " pixels a side, the image is " + std::to_string(image_size.width) + "x" +
-                             std::to_string(image_size.height));
-        if (output.webp_lossless) return {cv::IMWRITE_WEBP_QUALITY, 101};
-        return {cv::IMWRITE_WEBP_QUALITY, output.quality < 0 ? 90 : output.quality};
-    }
     if (find_format(ext) == find_format("tiff")) {
         return {cv::IMWRITE_TIFF_COMPRESSION, tiff_compression_code(output.tiff_compression, path)};
     }
     return {};
+}
+
+/// Every format without a codec of pixpool's own, through OpenCV's imgcodecs.
+std::vector<uchar> encode_with_opencv(const cv::Mat& image, const std::string& ext, const std::vector<int>& params,
+                                      const std::string& path) {
+    std::vector<uchar> bytes;
+    if (!cv::imencode("." + ext, image, bytes, params)) throw ImageError(path + ": cannot encode as " + ext);
+    return bytes;
 }
 
 /// The file's bytes: the pixels encoded, then the metadata put into them.
@@ -126,8 +129,12 @@ std::vector<uchar> encode(const cv::Mat& image, const std::string& path, const O
     try {
         const cv::Mat ready = convert_for_format(image, ext);
         channels = ready.channels();
-        if (!cv::imencode("." + ext, ready, bytes, encode_params(ext, output, path, ready.size())))
-            throw ImageError(path + ": cannot encode as " + ext);
+        if (is_jpeg(ext))
+            bytes = detail::encode_jpeg(ready, jpeg_quality(output), output.progressive, path);
+        else if (ext == "webp")
+            bytes = encode_webp_file(ready, path, output);
+        else
+            bytes = encode_with_opencv(ready, ext, imencode_params(ext, output, path), path);
     } catch (const cv::Exception& e) {
         throw ImageError(path + ": cannot encode as " + ext + ": " + e.err);
     }

@@ -154,16 +154,18 @@ TEST(WriteImage, JpegQualityChangesTheFile) {
     EXPECT_LT(fs::file_size(dir / "low.jpg") * 3, fs::file_size(dir / "high.jpg"));
 }
 
-TEST(WriteImage, SixteenBitToJpegIsScaledNotSaturated) {
+TEST(WriteImage, SixteenBitToJpegOrWebpIsScaledNotSaturated) {
     TempDir dir;
     cv::Mat deep(16, 16, CV_16UC3, cv::Scalar(0, 32896, 65535));  // 32896 = 128 * 257
-    write_image_atomically(deep, dir / "deep.jpg", OutputOptions{});
-    const cv::Mat back = cv::imread(dir / "deep.jpg", cv::IMREAD_UNCHANGED);
-    ASSERT_EQ(back.type(), CV_8UC3);
-    const cv::Vec3b pixel = back.at<cv::Vec3b>(8, 8);
-    EXPECT_NEAR(pixel[0], 0, 2);
-    EXPECT_NEAR(pixel[1], 128, 2);
-    EXPECT_NEAR(pixel[2], 255, 2);
+    for (const char* name : {"deep.jpg", "deep.webp"}) {
+        write_image_atomically(deep, dir / name, OutputOptions{});
+        const cv::Mat back = cv::imread(dir / name, cv::IMREAD_UNCHANGED);
+        ASSERT_EQ(back.type(), CV_8UC3) << name;
+        const cv::Vec3b pixel = back.at<cv::Vec3b>(8, 8);
+        EXPECT_NEAR(pixel[0], 0, 2) << name;
+        EXPECT_NEAR(pixel[1], 128, 2) << name;
+        EXPECT_NEAR(pixel[2], 255, 2) << name;
+    }
 }
 
 TEST(WriteImage, SixteenBitStaysSixteenBitInPng) {
@@ -182,6 +184,19 @@ TEST(WriteImage, AlphaIsDroppedForJpegAndKeptForPng) {
     write_image_atomically(rgba, dir / "x.png", OutputOptions{});
     EXPECT_EQ(cv::imread(dir / "x.jpg", cv::IMREAD_UNCHANGED).channels(), 3);
     EXPECT_EQ(cv::imread(dir / "x.png", cv::IMREAD_UNCHANGED).channels(), 4);
+}
+
+TEST(WriteImage, LosslessWebpKeepsEveryPixelAndItsAlpha) {
+    TempDir dir;
+    cv::Mat bgra(10, 12, CV_8UC4);
+    cv::randu(bgra, cv::Scalar::all(0), cv::Scalar::all(256));
+    bgra |= cv::Scalar(0, 0, 0, 1);  // no alpha 0, whose colour libwebp (as OpenCV used it) may change
+    OutputOptions lossless;
+    lossless.webp_lossless = true;
+    write_image_atomically(bgra, dir / "x.webp", lossless);
+    const cv::Mat back = cv::imread(dir / "x.webp", cv::IMREAD_UNCHANGED);
+    ASSERT_EQ(back.type(), CV_8UC4);
+    EXPECT_EQ(cv::norm(back, bgra, cv::NORM_INF), 0);
 }
 
 TEST(WriteImage, TargetIsAFolderFailsAndLeavesNoTempFile) {
