@@ -184,5 +184,9 @@ int main(int argc, char** argv) {
         return kSomeFailed;
     } catch (const std::exception& e) {
         return usage_error("pixpool", e.what());
+    } catch (...) {
+        // A bug: caught only so that the stack unwinds first (the resume
+        // journal writes what waits), then it ends the process loudly.
+        throw;
     }
 }

@@ -305,6 +305,8 @@ BatchReport run_batch(const BatchOptions& requested, const BatchCallbacks& callb
             run_on_pool(options, chain, report.files, order, done, report.workers, callbacks.worker_stderr);
         }
     }
+    // The journal is complete before the summary (and its warnings) is made.
+    if (journal) journal->flush();
     report.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     for (const FileReport& file : report.files) {
         if (file.status == Status::Ok) {

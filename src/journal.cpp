@@ -116,6 +116,7 @@ Journal::Journal(const std::string& out_dir, const Shard& shard)
 }
 
 Journal::~Journal() {
+    flush();
     if (fd_ >= 0) ::close(fd_);
 }
 
@@ -195,53 +196,51 @@ bool Journal::open_for_append() {
     return true;
 }
 
+namespace {
+
+/// How long records may wait for company, and how much of them.
+constexpr auto kBatchWindow = std::chrono::milliseconds(50);
+constexpr std::size_t kBatchBytes = 64 * 1024;
+
+/// One line of the journal, its bad bytes replaced: names are exact in
+/// their _base64 fields, and the recipe is compared as a whole, so a
+/// replaced byte there costs nothing.
+std::string line_of(const nlohmann::json& row) {
+    return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 void Journal::record(const std::string& input, const std::string& output, const std::string& recipe,
                      const FileIdentity& read) {
     try {
         const std::string output_key = identity_of(output);
+        const std::string input_key = identity_of(input);
         nlohmann::json row = nlohmann::json::object();
         put_name(row, "output", output_key);
-        put_name(row, "input", identity_of(input));
+        put_name(row, "input", input_key);
         row["recipe"] = recipe;
         row["input_device"] = read.device;
         row["input_inode"] = read.inode;
         row["input_size"] = read.size;
         row["input_mtime_ns"] = read.mtime_ns;
         row["input_ctime_ns"] = read.ctime_ns;
-        // Names are exact in their _base64 fields; the recipe is compared
-        // as a whole, so a replaced bad byte there costs nothing.
-        if (!append(row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) return;
-        entries_[output_key] = {identity_of(input), recipe, read};
-        last_by_input_[identity_of(input)] = {output_key, ""};
+        append(line_of(row), {input_key, {output_key, ""}, Entry{input_key, recipe, read}}, false);
     } catch (const std::exception& e) {
         if (write_error_.empty()) write_error_ = e.what();
         ++unrecorded_;
     }
 }
 
-bool Journal::append(const std::string& line) {
-    if (!open_for_append()) {
-        ++unrecorded_;
-        return false;
-    }
-    const std::string whole = line + '\n';
-    // O_APPEND: one write puts the whole line at the end, even with two runs into one folder.
-    if (const int err = write_all(fd_, whole.data(), whole.size())) {
-        if (write_error_.empty()) write_error_ = std::strerror(err);
-        ++unrecorded_;
-        return false;
-    }
-    return true;
-}
-
 void Journal::record_failure(const std::string& input, const std::string& output, const std::string& error) {
     try {
+        const std::string output_key = identity_of(output);
+        const std::string input_key = identity_of(input);
         nlohmann::json row = nlohmann::json::object();
-        put_name(row, "output", identity_of(output));
-        put_name(row, "input", identity_of(input));
+        put_name(row, "output", output_key);
+        put_name(row, "input", input_key);
         row["error"] = error;
-        if (!append(row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) return;
-        last_by_input_[identity_of(input)] = {identity_of(output), error};
+        append(line_of(row), {input_key, {output_key, error}, std::nullopt}, false);
     } catch (const std::exception& e) {
         if (write_error_.empty()) write_error_ = e.what();
         ++unrecorded_;
@@ -251,11 +250,58 @@ void Journal::record_failure(const std::string& input, const std::string& output
 void Journal::record_plan(const JournalPlan& plan) {
     if (plan_ && *plan_ == plan) return;  // a rerun of the same shard: the journal stays small
     try {
-        if (append(plan_json(plan).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) plan_ = plan;
+        if (append(line_of(plan_json(plan)), {}, true)) plan_ = plan;
     } catch (const std::exception& e) {
         if (write_error_.empty()) write_error_ = e.what();
         ++unrecorded_;
     }
+}
+
+void Journal::flush() {
+    try {
+        write_pending();
+    } catch (const std::exception& e) {  // only an allocation can throw there
+        if (write_error_.empty()) write_error_ = e.what();
+        unrecorded_ += pending_.size();
+        pending_.clear();
+        pending_lines_.clear();
+    }
+}
+
+bool Journal::append(const std::string& line, Pending effect, bool now) {
+    pending_lines_ += line;
+    pending_lines_ += '\n';
+    pending_.push_back(std::move(effect));
+    // The steady clock is read through the vDSO: no system call per record.
+    if (now || !last_write_ || Clock::now() - *last_write_ >= kBatchWindow || pending_lines_.size() >= kBatchBytes) {
+        return write_pending();
+    }
+    return true;
+}
+
+bool Journal::write_pending() {
+    if (pending_.empty()) return true;
+    int err = 0;
+    if (!open_for_append()) {
+        err = -1;  // write_error_ says why
+    } else {
+        // O_APPEND: one write puts whole lines at the end, even with two runs into one folder.
+        err = write_all(fd_, pending_lines_.data(), pending_lines_.size());
+    }
+    last_write_ = Clock::now();
+    if (err != 0) {
+        if (err > 0 && write_error_.empty()) write_error_ = std::strerror(err);
+        unrecorded_ += pending_.size();
+    } else {
+        for (Pending& done : pending_) {
+            if (done.input.empty()) continue;  // the plan's line
+            if (done.written) entries_[done.outcome.output] = std::move(*done.written);
+            last_by_input_[done.input] = std::move(done.outcome);
+        }
+    }
+    pending_.clear();
+    pending_lines_.clear();
+    return err == 0;
 }
 
 std::vector<std::string> Journal::problems() const {

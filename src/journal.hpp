@@ -15,12 +15,31 @@
 /// never append to one file. Besides outputs written, a journal holds the
 /// shard's plan (which inputs it owns) and its failures, so that
 /// `pixpool status` can tell done, failed and missing from the journals alone.
+///
+/// When records reach the disk. A record (an output written, a failure) is
+/// written at once when the journal's last write was 50 ms ago or more, so
+/// a batch of photos that take a second each writes every record as its
+/// file finishes. Records that come faster wait in memory and go out
+/// together, in one write of whole lines, with the first record that finds
+/// 50 ms gone, when they pass 64 KiB, on flush(), or when the journal is
+/// destroyed: a batch of small files then costs one write per 50 ms instead
+/// of one per file. The plan is written at once, after what was waiting.
+///
+/// So if the master process is killed with SIGKILL or crashes, the records
+/// still waiting are lost: those of the files that finished within 50 ms
+/// after the journal's last write. A rerun makes those outputs again:
+/// outputs are written atomically, so none is lost or half-written, they
+/// are only redone. Ctrl-C, SIGTERM, --halt and errors end a run normally
+/// (the journal is destroyed, or flushed, before the process exits), and
+/// the journal is complete then. `pixpool status` reading the journal of a
+/// running batch sees a waiting record with the next write.
 
 #include <pixpool/image_job.hpp>
 #include <pixpool/shard.hpp>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -65,16 +84,19 @@ public:
     /// and is still there, newer than the input.
     bool up_to_date(const std::string& input, const std::string& output, const std::string& recipe) const;
 
-    /// Records a finished output made from the input file `read` (appends
-    /// one line with a single write). Never throws.
+    /// Records a finished output made from the input file `read` (one
+    /// line, written at once or with the next write, as above). Never throws.
     void record(const std::string& input, const std::string& output, const std::string& recipe,
                 const FileIdentity& read);
 
     /// Records that `input` failed with `error`, for status (a failure never
-    /// makes an output up to date). Never throws.
+    /// makes an output up to date). Written as record() is. Never throws.
     void record_failure(const std::string& input, const std::string& output, const std::string& error);
-    /// Records the plan of this run, unless it is the one recorded last. Never throws.
+    /// Records the plan of this run, unless it is the one recorded last,
+    /// at once (after what is waiting). Never throws.
     void record_plan(const JournalPlan& plan);
+    /// Writes every record still waiting, in one write. Never throws.
+    void flush();
 
     /// The last plan recorded, if any.
     const std::optional<JournalPlan>& plan() const { return plan_; }
@@ -89,7 +111,8 @@ public:
     std::size_t bad_lines() const { return bad_lines_; }
 
     /// What went wrong with the journal, one line each, naming it: bad lines
-    /// skipped, a failure to write. Empty when nothing did.
+    /// skipped, a failure to write. Empty when nothing did. Records still
+    /// waiting are not counted: flush() first.
     std::vector<std::string> problems() const;
 
     const std::string& path() const { return path_; }
@@ -102,9 +125,22 @@ private:
     };
     void read_line(const std::string& line);
     bool read_plan_or_failure(const nlohmann::json& row);
+    /// A line waiting to be written, and what it changes here once it is.
+    struct Pending {
+        std::string input;              ///< identity; empty for the plan's line
+        Outcome outcome;
+        std::optional<Entry> written;   ///< for an output written
+    };
     bool open_for_append();
-    /// Appends one line with a single write; false (counted, noted) when it cannot.
-    bool append(const std::string& line);
+    /// Adds `line` to what waits; writes it all at once when `now`, when the
+    /// last write was 50 ms ago or more, or when 64 KiB wait. False when a
+    /// write failed (counted, noted).
+    bool append(const std::string& line, Pending effect, bool now);
+    /// Writes every line waiting with one write; false (each line counted
+    /// unrecorded, noted) when it cannot.
+    bool write_pending();
+
+    using Clock = std::chrono::steady_clock;
 
     std::string path_;
     std::map<std::string, Entry> entries_;  ///< by output path
@@ -114,6 +150,9 @@ private:
     int fd_ = -1;
     std::string write_error_;               ///< the first failure to write, if any
     std::size_t unrecorded_ = 0;            ///< records lost to write failures
+    std::string pending_lines_;             ///< whole lines, each ending in '\n'
+    std::vector<Pending> pending_;          ///< one per line waiting
+    std::optional<Clock::time_point> last_write_;  ///< none yet: the first record is written at once
 };
 
 }  // namespace pixpool::detail
