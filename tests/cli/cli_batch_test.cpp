@@ -1,6 +1,7 @@
 // The batch features a user touches every day: input trees, lists and globs,
 // mirrored outputs, resume, dry runs, in-place, reports, config files.
 #include "cli_support.hpp"
+#include "../sanitized_build.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -225,6 +226,33 @@ TEST(CliBatch, ExitStatusesSayWhatHappened) {
                            (dir / "x").string()})
                   .status,
               2);
+}
+
+// Issue 13: the journal of a fast batch is not one write per file.
+TEST(CliBatch, AFastBatchWritesItsJournalInFarFewerWritesThanFiles) {
+    Scratch dir;
+    constexpr int kFiles = 200;
+    make_small_images(dir / "in", kFiles);
+    const fs::path trace = dir / "writes.txt";
+    // LeakSanitizer cannot run under ptrace and would fail pixpool at exit.
+    const std::string leaks_off = kSanitizedBuild ? "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" " : "";
+    // -y names each descriptor's file: the journal's writes are told apart.
+    const std::string command = leaks_off + "strace -f -qq -y -e trace=write -o '" + trace.string() + "' '" + kBinary +
+                                "' run '" + (dir / "in").string() + "' -o '" + (dir / "out").string() +
+                                "' -f invert -q -j 2 >/dev/null 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << "strace or pixpool failed: " << command;
+    int journal_writes = 0;
+    std::ifstream lines(trace);
+    for (std::string line; std::getline(lines, line);) {
+        journal_writes += line.find("write(") != std::string::npos &&
+                          line.find("/.pixpool-journal.jsonl>") != std::string::npos;
+    }
+    EXPECT_GT(journal_writes, 0);
+    EXPECT_LT(journal_writes, kFiles / 4) << "the journal is written once per file again";
+    // and nothing was left out of it: a rerun skips every file.
+    const Outcome rerun = run_pixpool({"run", (dir / "in").string(), "-o", (dir / "out").string(), "-f", "invert"});
+    ASSERT_EQ(rerun.status, 0) << rerun.err;
+    EXPECT_NE(rerun.err.find("200 ok (200 skipped: already up to date)"), std::string::npos) << rerun.err;
 }
 
 TEST(CliBatch, AConfigFileSetsOptionsAndFlagsWin) {

@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -127,6 +129,19 @@ inline Outcome run_pixpool_with_env(const std::vector<std::string>& args,
     Outcome outcome = run_pixpool(args);
     for (const auto& [name, value] : env) ::unsetenv(name.c_str());
     return outcome;
+}
+
+/// `count` tiny images (8x8 PPMs, each its own pixels) in `folder`,
+/// s0000.ppm...: a batch whose files take about a millisecond each.
+inline void make_small_images(const fs::path& folder, int count) {
+    fs::create_directories(folder);
+    for (int i = 0; i < count; ++i) {
+        std::string name = std::to_string(i);
+        name = "s" + std::string(4 - std::min<std::size_t>(4, name.size()), '0') + name + ".ppm";
+        std::ofstream out(folder / name, std::ios::binary);
+        out << "P6\n8 8\n255\n";
+        for (int p = 0; p < 8 * 8 * 3; ++p) out.put(static_cast<char>((i * 31 + p) % 256));
+    }
 }
 
 }  // namespace cli_test
