@@ -5,12 +5,13 @@
 #include "atomic_file.hpp"
 #include "codecs/codecs.hpp"
 #include "codecs/heif_encode.hpp"
+#include "codecs/opencv_module.hpp"
 #include "detail.hpp"
 #include "metadata.hpp"
 
 #include <pixpool/formats.hpp>
 
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // IMWRITE_* only: the codecs are in the module
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -114,7 +115,9 @@ std::vector<int> imencode_params(const std::string& ext, const OutputOptions& ou
 std::vector<uchar> encode_with_opencv(const cv::Mat& image, const std::string& ext, const std::vector<int>& params,
                                       const std::string& path) {
     std::vector<uchar> bytes;
-    if (!cv::imencode("." + ext, image, bytes, params)) throw ImageError(path + ": cannot encode as " + ext);
+    std::string error;
+    if (!detail::opencv_codecs(path, ("encode as " + ext).c_str()).encode(ext, image, params, bytes, error))
+        throw ImageError(path + ": cannot encode as " + ext + ": " + error);
     return bytes;
 }
 

@@ -1,12 +1,13 @@
 /// Picks the codec for an image in memory by its magic number (never by
 /// its name: a PNG called .jpg is still a PNG), and decodes the formats
-/// pixpool has no direct codec for with cv::imdecode.
+/// pixpool has no direct codec for with cv::imdecode, in OpenCV's module.
 
 #include "codecs.hpp"
+#include "opencv_module.hpp"
 #include "stderr_capture.hpp"
 
 #include <libheif/heif.h>
-#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgcodecs.hpp>  // IMREAD_UNCHANGED only: the codecs are in the module
 
 #include <cstring>
 #include <new>
@@ -48,17 +49,12 @@ Codec sniff(std::string_view bytes) {
 /// libpng, libtiff and the rest print their warnings on stderr, so they are
 /// caught there for the few formats without a codec of pixpool's own.
 DecodedImage decode_other(const DecodeRequest& request) {
+    const OpenCvCodecs& opencv = opencv_codecs(request.path, "decode");
     DecodedImage out;
     StderrCapture messages;
-    try {
-        const cv::Mat bytes(1, static_cast<int>(request.bytes.size()), CV_8U,
-                            const_cast<char*>(request.bytes.data()));
-        out.pixels = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception& e) {
-        // e.what() is a multi-line report with OpenCV's source path; e.err is
-        // the one-line reason a user can act on.
-        throw ImageError(request.path + ": cannot decode: " + e.err);
-    }
+    std::string error;
+    if (!opencv.decode(request.bytes, cv::IMREAD_UNCHANGED, out.pixels, error))
+        throw ImageError(request.path + ": cannot decode: " + error);
     out.warnings = messages.take();
     if (out.pixels.empty()) {
         throw ImageError(request.path + ": cannot decode (" +

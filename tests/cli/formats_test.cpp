@@ -1,6 +1,7 @@
 // Formats and the lean read path, end to end with the real binary: HEIC and
 // AVIF inputs (made here with libheif's heif-enc), AVIF output, shrink-on-load
-// against the exact path, and each input opened exactly once (strace).
+// against the exact path, each input opened exactly once (strace), and
+// OpenCV's codecs loaded only when a format needs them.
 
 #include "cli_support.hpp"
 #include "../sanitized_build.hpp"
@@ -267,6 +268,71 @@ TEST(Formats, FilesOfUnsupportedFormatsInAFolderAreReportedNotDropped) {
         run_pixpool({"run", (dir / "in").string(), "-o", (dir / "chosen").string(), "--ext", "jpg", "-f", "invert"});
     ASSERT_EQ(chosen.status, 0) << chosen.err;
     EXPECT_EQ(chosen.err.find("unsupported"), std::string::npos) << chosen.err;
+}
+
+/// The files a run on `inputs` opened, one per line of strace's log.
+std::string files_opened(const Scratch& dir, const std::string& inputs, const std::string& extra = "") {
+    const fs::path trace = dir / "module-opens.txt";
+    const std::string leaks_off = kSanitizedBuild ? "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" " : "";
+    const std::string command = leaks_off + "strace -f -qq -e trace=open,openat,openat2 -o " + quoted(trace) + " " +
+                                quoted(fs::path(cli_test::kBinary)) + " run " + inputs + " -o " +
+                                quoted(dir / "out") + " -j 2 -q" + extra + " >/dev/null 2>&1";
+    EXPECT_EQ(shell(command), 0) << "strace or pixpool failed: " << command;
+    std::ifstream log(trace);
+    std::stringstream text;
+    text << log.rdbuf();
+    return text.str();
+}
+
+/// OpenCV's imgcodecs and its hundred libraries (GDAL among them) are not
+/// linked into pixpool: a run on JPEG and WebP never loads them, and the
+/// first PNG loads them once per worker, through pixpool-opencv-codecs.so.
+TEST(Formats, OpenCvCodecsAreLoadedOnlyForTheFormatsThatNeedThem) {
+    Scratch dir;
+    const fs::path libraries = dir / "ldd.txt";
+    ASSERT_EQ(shell("ldd " + quoted(fs::path(cli_test::kBinary)) + " > " + quoted(libraries)), 0);
+    std::ifstream ldd(libraries);
+    std::stringstream linked;
+    linked << ldd.rdbuf();
+    EXPECT_EQ(linked.str().find("libopencv_imgcodecs"), std::string::npos) << linked.str();
+    EXPECT_EQ(linked.str().find("libgdal"), std::string::npos) << linked.str();
+
+    const std::string lean = files_opened(dir, quoted(cli_test::kSamples / "coffee.jpg") + " " +
+                                                   quoted(cli_test::kSamples / "rocket.webp"));
+    EXPECT_EQ(lean.find("pixpool-opencv-codecs.so"), std::string::npos) << lean;
+    EXPECT_EQ(lean.find("libopencv_imgcodecs"), std::string::npos) << lean;
+    fs::remove_all(dir / "out");
+    const std::string with_png = files_opened(dir, quoted(cli_test::kSamples / "camera.png"));
+    EXPECT_NE(with_png.find("pixpool-opencv-codecs.so"), std::string::npos) << with_png;
+    EXPECT_TRUE(fs::exists(dir / "out" / "camera.png"));
+}
+
+/// Without the module, only the files that need it fail, each with one
+/// error naming it and the module; the rest of the batch is written.
+TEST(Formats, AMissingOpenCvModuleFailsOnlyTheFilesThatNeedIt) {
+    Scratch dir;
+    fs::create_directories(dir / "empty");
+    const auto run = cli_test::run_pixpool_with_env(
+        {"run", (cli_test::kSamples / "camera.png").string(), (cli_test::kSamples / "coffee.jpg").string(), "-o",
+         (dir / "out").string(), "-f", "invert"},
+        {{"PIXPOOL_MODULE_DIR", (dir / "empty").string()}});
+    EXPECT_EQ(run.status, 1) << run.err;
+    EXPECT_TRUE(fs::exists(dir / "out" / "coffee.jpg"));
+    EXPECT_FALSE(fs::exists(dir / "out" / "camera.png"));
+    const std::string error = (cli_test::kSamples / "camera.png").string() +
+                              ": cannot decode: OpenCV's codecs (pixpool-opencv-codecs.so) cannot be loaded: not found in " +
+                              (dir / "empty").string();
+    EXPECT_NE(run.err.find(error), std::string::npos) << run.err;
+
+    // Writing PNG needs it as well; JPEG and WebP outputs do not.
+    const auto png_out = cli_test::run_pixpool_with_env(
+        {"run", (cli_test::kSamples / "coffee.jpg").string(), "-o", (dir / "png").string(), "--format", "png"},
+        {{"PIXPOOL_MODULE_DIR", (dir / "empty").string()}});
+    EXPECT_EQ(png_out.status, 1) << png_out.err;
+    EXPECT_NE(png_out.err.find("coffee.png: cannot encode as png: OpenCV's codecs (pixpool-opencv-codecs.so) cannot be loaded"),
+              std::string::npos)
+        << png_out.err;
+    EXPECT_FALSE(fs::exists(dir / "png" / "coffee.png"));
 }
 
 }  // namespace

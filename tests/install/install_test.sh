@@ -13,7 +13,7 @@ prefix=$work/prefix
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
 for f in lib/cmake/pixpool/pixpoolConfig.cmake lib/cmake/pixpool/pixpoolConfigVersion.cmake \
          lib/pkgconfig/pixpool.pc include/pixpool/pool.hpp include/pixpool/batch.hpp include/pixpool/frames.hpp bin/pixpool \
-         libexec/pixpool/pixpool-video; do
+         libexec/pixpool/pixpool-video lib/pixpool/pixpool-opencv-codecs.so; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done
 # What is private stays private.
@@ -26,6 +26,14 @@ cmake --build "$work/build" >/dev/null
 mkdir "$work/out"
 "$work/build/pool_only"
 "$work/build/everything" "$image" "$work/out"
+# A PNG needs OpenCV's codecs module. This prefix is not the one configured,
+# so a program of the user's is told where it is; pixpool finds it beside itself.
+png=$(dirname "$image")/camera.png
+PIXPOOL_MODULE_DIR=$prefix/lib/pixpool "$work/build/everything" "$png" "$work/out-png"
+strace -f -qq -e trace=openat -o "$work/opens.txt" "$prefix/bin/pixpool" run "$png" -o "$work/cli-png" -q
+grep -q "\"$prefix/lib/pixpool/pixpool-opencv-codecs.so\"" "$work/opens.txt" ||
+  { echo "the installed pixpool did not load its own lib/pixpool/pixpool-opencv-codecs.so" >&2; exit 1; }
+[ -s "$work/cli-png/camera.png" ] || { echo "the installed pixpool wrote no camera.png" >&2; exit 1; }
 
 # The README's video example: a video made here, streamed through the frame pool.
 ffmpeg -loglevel error -f lavfi -i testsrc=size=320x240:rate=25 -t 2 -c:v mjpeg "$work/in.avi"
