@@ -240,6 +240,10 @@ void Master::flush(Worker& w) {
 void Master::read(Worker& w, bool drain) {
     while (w.fd >= 0) {
         Inbox::Read got = w.inbox.read_once(w.fd);
+        // A task's lines were written before its result was sent, so they are
+        // in the pipe by now: the worker may have run a task it held since
+        // this round's drain.
+        if (got != Inbox::Read::Nothing) worker_stderr_.drain();
         Message m;
         while (w.inbox.pop(m)) on_message(w, m);
         if (got == Inbox::Read::Nothing || (got == Inbox::Read::Emptied && !drain)) return;
