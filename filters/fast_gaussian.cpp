@@ -37,7 +37,7 @@ constexpr double kFastSigmaPerFactor = 3.0;
 /// kernel rather than by cv::GaussianBlur. The latter builds its bit-exact
 /// fixed-point kernel in software floating point on every call, about 0.3 ms
 /// for sigma 3: on a 320x240 plane that is more than the convolution itself
-/// (bench/filters_benchmark, BM_SmallGaussian). The float kernel rounds once,
+/// (bench/filters_benchmark, gaussian_plane_*). The float kernel rounds once,
 /// so it is within 1 grey level of cv::GaussianBlur and as close to the
 /// true blur; from about half a megapixel on, the fixed point is as fast.
 constexpr std::size_t kSmallImagePixels = 500'000;
@@ -79,8 +79,8 @@ namespace {
 
 bool small_8bit(const cv::Mat& image) { return image.depth() == CV_8U && image.total() <= kSmallImagePixels; }
 
-cv::Mat small_image_gaussian(const cv::Mat& image, double sigma, int ksize) {
-    const int size = ksize > 0 ? ksize : (cvRound(sigma * truncation_sigmas(CV_8U) * 2 + 1) | 1);
+cv::Mat small_image_gaussian(const cv::Mat& image, double sigma) {
+    const int size = cvRound(sigma * truncation_sigmas(CV_8U) * 2 + 1) | 1;  // as cv::GaussianBlur derives it
     const cv::Mat kernel = cv::getGaussianKernel(size, sigma, CV_32F);
     cv::Mat out;
     cv::sepFilter2D(image, out, -1, kernel, kernel, cv::Point(-1, -1), 0, cv::BORDER_REFLECT_101);
@@ -92,7 +92,8 @@ cv::Mat small_image_gaussian(const cv::Mat& image, double sigma, int ksize) {
 cv::Mat gaussian(const cv::Mat& image, double sigma, int ksize, GaussianPrecision precision) {
     const int factor = gaussian_factor(sigma, ksize, precision);
     if (factor >= 2) return downsampled_gaussian(image, sigma, factor);
-    if (precision != GaussianPrecision::Exact && small_8bit(image)) return small_image_gaussian(image, sigma, ksize);
+    if (precision != GaussianPrecision::Exact && ksize == 0 && small_8bit(image))
+        return small_image_gaussian(image, sigma);
     cv::Mat out;
     cv::GaussianBlur(image, out, cv::Size(ksize, ksize), sigma, sigma, cv::BORDER_REFLECT_101);
     return out;

@@ -9,9 +9,10 @@ namespace pixpool::filters {
 enum class GaussianPrecision { Auto, Exact, Fast };
 
 /// cv::GaussianBlur(ksize, sigma, BORDER_REFLECT_101), or for a large sigma
-/// (ksize 0, precision Auto or Fast) the pyramid method below. Unless
-/// precision is Exact, an 8-bit image of up to half a megapixel is convolved
-/// with a float kernel instead (within 1 grey level, and faster there). Works on any
+/// (ksize 0, precision Auto or Fast) the pyramid method below. With ksize 0
+/// and precision not Exact, an 8-bit image of up to half a megapixel is
+/// convolved with a float kernel instead (within 1 grey level, and faster
+/// there). Works on any
 /// depth cv::GaussianBlur and cv::resize take (8U, 16U, 32F) and any channels.
 cv::Mat gaussian(const cv::Mat& image, double sigma, int ksize, GaussianPrecision precision);
 
