@@ -28,6 +28,20 @@ int shell(const std::string& command) { return std::system(command.c_str()); }
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
+/// Runs `pixpool ARGS` under strace; the file opens of every process, one
+/// line each. LeakSanitizer cannot run under ptrace and would fail pixpool
+/// at exit; the rest of ASan checks the run as any other.
+std::string files_opened(const fs::path& log, const std::string& args) {
+    const std::string leaks_off = kSanitizedBuild ? "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" " : "";
+    const std::string command = leaks_off + "strace -f -qq -e trace=open,openat,openat2 -o " + quoted(log) + " " +
+                                quoted(fs::path(cli_test::kBinary)) + " " + args + " >/dev/null 2>&1";
+    EXPECT_EQ(shell(command), 0) << "strace or pixpool failed: " << command;
+    std::ifstream lines(log);
+    std::stringstream text;
+    text << lines.rdbuf();
+    return text.str();
+}
+
 /// 120x80: a red block at the top-left, the rest a grey gradient.
 cv::Mat red_corner_picture() {
     cv::Mat image(80, 120, CV_8UC3);
@@ -204,16 +218,9 @@ TEST(Formats, EachInputIsOpenedExactlyOnce) {
     fs::create_directories(dir / "in");
     for (const char* name : {"astronaut.jpg", "coffee.jpg", "rocket.webp", "chelsea.png", "camera.png"})
         fs::copy_file(cli_test::kSamples / name, dir / "in" / name);
-    const fs::path trace = dir / "opens.txt";
-    // LeakSanitizer cannot run under ptrace and would fail pixpool at exit;
-    // the rest of ASan checks this run as any other.
-    const std::string leaks_off = kSanitizedBuild ? "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" " : "";
-    const std::string command = leaks_off + "strace -f -qq -e trace=open,openat,openat2 -o " + quoted(trace) + " " +
-                                quoted(fs::path(cli_test::kBinary)) + " run " + quoted(dir / "in") + " -o " +
-                                quoted(dir / "out") + " -j 2 -f gaussian_blur:sigma=1 >/dev/null 2>&1";
-    ASSERT_EQ(shell(command), 0) << "strace or pixpool failed: " << command;
+    std::istringstream lines(files_opened(dir / "opens.txt", "run " + quoted(dir / "in") + " -o " +
+                                                                 quoted(dir / "out") + " -j 2 -f gaussian_blur:sigma=1"));
     std::map<std::string, int> opens;
-    std::ifstream lines(trace);
     for (std::string line; std::getline(lines, line);) {
         for (const auto& entry : fs::directory_iterator(dir / "in")) {
             if (line.find("\"" + entry.path().string() + "\"") != std::string::npos) ++opens[entry.path().filename()];
@@ -270,20 +277,6 @@ TEST(Formats, FilesOfUnsupportedFormatsInAFolderAreReportedNotDropped) {
     EXPECT_EQ(chosen.err.find("unsupported"), std::string::npos) << chosen.err;
 }
 
-/// The files a run on `inputs` opened, one per line of strace's log.
-std::string files_opened(const Scratch& dir, const std::string& inputs, const std::string& extra = "") {
-    const fs::path trace = dir / "module-opens.txt";
-    const std::string leaks_off = kSanitizedBuild ? "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\" " : "";
-    const std::string command = leaks_off + "strace -f -qq -e trace=open,openat,openat2 -o " + quoted(trace) + " " +
-                                quoted(fs::path(cli_test::kBinary)) + " run " + inputs + " -o " +
-                                quoted(dir / "out") + " -j 2 -q" + extra + " >/dev/null 2>&1";
-    EXPECT_EQ(shell(command), 0) << "strace or pixpool failed: " << command;
-    std::ifstream log(trace);
-    std::stringstream text;
-    text << log.rdbuf();
-    return text.str();
-}
-
 /// OpenCV's imgcodecs and its hundred libraries (GDAL among them) are not
 /// linked into pixpool: a run on JPEG and WebP never loads them, and the
 /// first PNG loads them once per worker, through pixpool-opencv-codecs.so.
@@ -297,12 +290,13 @@ TEST(Formats, OpenCvCodecsAreLoadedOnlyForTheFormatsThatNeedThem) {
     EXPECT_EQ(linked.str().find("libopencv_imgcodecs"), std::string::npos) << linked.str();
     EXPECT_EQ(linked.str().find("libgdal"), std::string::npos) << linked.str();
 
-    const std::string lean = files_opened(dir, quoted(cli_test::kSamples / "coffee.jpg") + " " +
-                                                   quoted(cli_test::kSamples / "rocket.webp"));
+    const std::string lean = files_opened(dir / "lean.txt", "run " + quoted(cli_test::kSamples / "coffee.jpg") + " " +
+                                                                quoted(cli_test::kSamples / "rocket.webp") + " -o " +
+                                                                quoted(dir / "out") + " -j 2 -q -f invert");
     EXPECT_EQ(lean.find("pixpool-opencv-codecs.so"), std::string::npos) << lean;
     EXPECT_EQ(lean.find("libopencv_imgcodecs"), std::string::npos) << lean;
-    fs::remove_all(dir / "out");
-    const std::string with_png = files_opened(dir, quoted(cli_test::kSamples / "camera.png"));
+    const std::string with_png = files_opened(
+        dir / "png.txt", "run " + quoted(cli_test::kSamples / "camera.png") + " -o " + quoted(dir / "out") + " -q");
     EXPECT_NE(with_png.find("pixpool-opencv-codecs.so"), std::string::npos) << with_png;
     EXPECT_TRUE(fs::exists(dir / "out" / "camera.png"));
 }
