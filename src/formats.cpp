@@ -24,9 +24,10 @@ const std::vector<Format>& formats() {
         {"TIFF", {"tiff", "tif"}, true, true, true, true, true},
         {"BMP", {"bmp", "dib"}, true, true, false, false, false},
         // Through libheif, which puts the ICC profile, EXIF and XMP in the
-        // container itself: Exiv2 0.27 cannot write into a HEIF.
-        {"AVIF", {"avif"}, true, true, true, true, true, true},
-        {"HEIC", {"heic", "heif"}, true, true, true, true, true, true},
+        // container itself: Exiv2 0.27 cannot write into a HEIF. Written
+        // with 8 bits per channel (heif_encode.cpp).
+        {"AVIF", {"avif"}, true, true, false, true, true, true},
+        {"HEIC", {"heic", "heif"}, true, true, false, true, true, true},
         {"GIF", {"gif"}, true, false, false, true, false},
         {"JPEG 2000", {"jp2"}, true, false, true, true, false},
         {"OpenEXR", {"exr"}, true, false, false, true, false},
