@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <new>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -140,6 +141,8 @@ std::vector<uchar> encode(const cv::Mat& image, const std::string& path, const O
             bytes = encode_with_opencv(ready, ext, imencode_params(ext, output, path), path);
     } catch (const cv::Exception& e) {
         throw ImageError(path + ": cannot encode as " + ext + ": " + e.err);
+    } catch (const std::bad_alloc&) {
+        throw ImageError(path + ": cannot encode as " + ext + ": out of memory");
     }
     detail::embed_metadata(bytes, ext, channels, metadata, path);
     return bytes;

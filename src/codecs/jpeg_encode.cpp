@@ -77,7 +77,12 @@ std::vector<uchar> compress(const JpegInput& input, int quality, bool progressiv
     }
     jpeg_destroy_compress(&job.info);
     std::vector<uchar> bytes;
-    if (encoded) bytes.assign(job.buffer, job.buffer + job.size);
+    try {
+        if (encoded) bytes.assign(job.buffer, job.buffer + job.size);
+    } catch (...) {  // out of memory for the copy: libjpeg's buffer is still ours to free
+        std::free(job.buffer);
+        throw;
+    }
     std::free(job.buffer);
     if (!encoded) throw ImageError(path + ": cannot encode as jpg: " + job.errors.error);
     return bytes;

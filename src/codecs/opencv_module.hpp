@@ -8,9 +8,10 @@
 /// HEIF and GIF never loads it.
 ///
 /// Where the module is looked for: in $PIXPOOL_MODULE_DIR alone when that is
-/// set; else in <libdir>/pixpool relative to the running program (so an
-/// installed tree still finds it once moved), in the <libdir>/pixpool it was
-/// installed to, and in the build tree's lib/pixpool. Private to
+/// set; else in the <libdir>/pixpool it was configured to install to, in
+/// <libdir>/pixpool relative to the running program (so an installed pixpool
+/// still finds it once moved), and, for programs run from the build tree,
+/// in the build tree's lib/pixpool. Private to
 /// pixpool_src; the module's side is opencv_module_entry.cpp.
 
 #include <opencv2/core.hpp>
@@ -25,7 +26,10 @@ namespace pixpool::detail {
 /// the C++ types may cross. Each returns false with `error` set (OpenCV's
 /// one-line reason) when OpenCV throws.
 struct OpenCvCodecs {
-    const char* version;  ///< the pixpool version the module was built with
+    /// What the module and the library must share to work together: a hash
+    /// of this header, the pixpool and OpenCV versions and the compiler
+    /// (src/CMakeLists.txt). A module of another build is refused.
+    const char* abi;
     bool (*decode)(std::string_view bytes, int flags, cv::Mat& out, std::string& error);
     bool (*encode)(const std::string& ext, const cv::Mat& image, const std::vector<int>& params,
                    std::vector<uchar>& out, std::string& error);

@@ -31,7 +31,7 @@ bool encode(const std::string& ext, const cv::Mat& image, const std::vector<int>
     return false;
 }
 
-constexpr pixpool::detail::OpenCvCodecs kCodecs{PIXPOOL_VERSION, decode, encode};
+constexpr pixpool::detail::OpenCvCodecs kCodecs{PIXPOOL_MODULE_ABI, decode, encode};
 
 }  // namespace
 

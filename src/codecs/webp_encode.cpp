@@ -62,7 +62,12 @@ std::vector<uchar> encode_webp(const cv::Mat& image, int quality, bool lossless,
     const WebPEncodingError error = picture.error_code;
     WebPPictureFree(&picture);
     std::vector<uchar> bytes;
-    if (encoded) bytes.assign(writer.mem, writer.mem + writer.size);
+    try {
+        if (encoded) bytes.assign(writer.mem, writer.mem + writer.size);
+    } catch (...) {  // out of memory for the copy: libwebp's buffer is still ours to free
+        WebPMemoryWriterClear(&writer);
+        throw;
+    }
     WebPMemoryWriterClear(&writer);
     if (!encoded) throw ImageError(path + ": cannot encode as webp: " + error_text(error));
     return bytes;

@@ -327,6 +327,20 @@ TEST(Formats, AMissingOpenCvModuleFailsOnlyTheFilesThatNeedIt) {
               std::string::npos)
         << png_out.err;
     EXPECT_FALSE(fs::exists(dir / "png" / "coffee.png"));
+
+    // A broken module (not a shared object) is refused with dlopen's reason, naming it.
+    fs::create_directories(dir / "broken");
+    std::ofstream(dir / "broken" / "pixpool-opencv-codecs.so") << "not a shared object\n";
+    const auto broken = cli_test::run_pixpool_with_env(
+        {"run", (cli_test::kSamples / "camera.png").string(), (cli_test::kSamples / "coffee.jpg").string(), "-o",
+         (dir / "broken-out").string()},
+        {{"PIXPOOL_MODULE_DIR", (dir / "broken").string()}});
+    EXPECT_EQ(broken.status, 1) << broken.err;
+    EXPECT_TRUE(fs::exists(dir / "broken-out" / "coffee.jpg"));
+    EXPECT_NE(broken.err.find("camera.png: cannot decode: OpenCV's codecs (pixpool-opencv-codecs.so) cannot be loaded: " +
+                              (dir / "broken" / "pixpool-opencv-codecs.so").string()),
+              std::string::npos)
+        << broken.err;
 }
 
 }  // namespace

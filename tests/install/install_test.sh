@@ -30,6 +30,12 @@ mkdir "$work/out"
 # so a program of the user's is told where it is; pixpool finds it beside itself.
 png=$(dirname "$image")/camera.png
 PIXPOOL_MODULE_DIR=$prefix/lib/pixpool "$work/build/everything" "$png" "$work/out-png"
+# Untold, it fails that file clearly, and never takes the build tree's module.
+if untold=$(env -u PIXPOOL_MODULE_DIR "$work/build/everything" "$png" "$work/out-untold" 2>&1); then
+  echo "a consumer found a module it was not told of:" >&2; echo "$untold" >&2; exit 1
+fi
+grep -q "pixpool-opencv-codecs.so) cannot be loaded: not found in" <<<"$untold" ||
+  { echo "a consumer without the module did not say so:" >&2; echo "$untold" >&2; exit 1; }
 strace -f -qq -e trace=openat -o "$work/opens.txt" "$prefix/bin/pixpool" run "$png" -o "$work/cli-png" -q
 grep -q "\"$prefix/lib/pixpool/pixpool-opencv-codecs.so\"" "$work/opens.txt" ||
   { echo "the installed pixpool did not load its own lib/pixpool/pixpool-opencv-codecs.so" >&2; exit 1; }
